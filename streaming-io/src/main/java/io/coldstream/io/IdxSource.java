@@ -1,0 +1,156 @@
+package io.coldstream.io;
+
+import io.coldstream.core.Example;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+import io.coldstream.core.StreamPosition;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * Streams an {@link IdxDataset} in a given order, at most {@code limit} examples.
+ *
+ * <p>The example at stream index {@code i} (0-based, in stream order) is
+ * {@code data.example(order[i], new StreamPosition(partitionName, i))}: its id is its index in
+ * the file, its position its index in the stream. To resume after a checkpoint that recorded
+ * position {@code p}, rebuild the source with the same order and {@link #seek seek(p + 1)}.
+ *
+ * <p>Each call to {@link #next()} allocates the returned example (its pixel array, as
+ * {@link Example} requires) and nothing else. Not thread-safe.
+ */
+public final class IdxSource implements ExampleSource {
+
+    private final IdxDataset data;
+    private final int[] order;
+    private final int end;
+    private final String partitionName;
+    private final String orderName;
+    private long next;
+    private boolean closed;
+
+    /**
+     * @param data the dataset
+     * @param order indices into {@code data} in stream order, each in {@code [0, data.size())};
+     *     copied. Usually from {@link StreamOrders#order}
+     * @param limit the most examples to stream; {@code <= 0} streams the whole order
+     * @param partitionName the partition name of every {@link StreamPosition}, not blank
+     */
+    public IdxSource(IdxDataset data, int[] order, long limit, String partitionName) {
+        this(data, order, limit, partitionName, "given order");
+    }
+
+    private IdxSource(IdxDataset data, int[] order, long limit, String partitionName, String orderName) {
+        this.data = Objects.requireNonNull(data, "data");
+        this.order = Objects.requireNonNull(order, "order").clone();
+        Objects.requireNonNull(partitionName, "partitionName");
+        if (partitionName.isBlank()) {
+            throw new IllegalArgumentException("partition name must not be blank");
+        }
+        for (int i = 0; i < this.order.length; i++) {
+            if (this.order[i] < 0 || this.order[i] >= data.size()) {
+                throw new IllegalArgumentException("order[" + i + "] was " + this.order[i]
+                        + " but must be an index in [0, " + data.size() + ")");
+            }
+        }
+        this.end = limit <= 0 ? this.order.length : (int) Math.min(limit, this.order.length);
+        this.partitionName = partitionName;
+        this.orderName = orderName;
+    }
+
+    /**
+     * Streams {@code data} in the given ordering.
+     *
+     * @param data the dataset
+     * @param order the ordering
+     * @param stageClasses classes per class-incremental stage, {@code >= 1} (see {@link StreamOrders#order})
+     * @param random the generator the ordering draws from; advanced
+     * @param limit the most examples to stream; {@code <= 0} streams all
+     * @param partitionName the partition name of every {@link StreamPosition}, not blank
+     * @return the source
+     */
+    public static IdxSource ordered(IdxDataset data, StreamOrder order, int stageClasses, SeededRandom random,
+            long limit, String partitionName) {
+        int[] indices = StreamOrders.order(data.labels(), order, stageClasses, random);
+        String name = order == StreamOrder.CLASS_INCREMENTAL
+                ? order.cliName() + ", " + stageClasses + " class" + (stageClasses == 1 ? "" : "es") + " per stage"
+                : order.cliName();
+        return new IdxSource(data, indices, limit, partitionName, name);
+    }
+
+    /**
+     * @return the next example in stream order, or {@code null} once {@code limit} examples (or
+     *     the whole order) have been returned
+     * @throws IllegalStateException if the source is closed
+     */
+    @Override
+    public Example next() {
+        if (closed) {
+            throw new IllegalStateException("source " + describe() + " is closed");
+        }
+        if (next >= end) {
+            return null;
+        }
+        int i = (int) next;
+        Example example = data.example(order[i], new StreamPosition(partitionName, i));
+        next++;
+        return example;
+    }
+
+    /** @return examples left before the end or the limit */
+    @Override
+    public OptionalLong remaining() {
+        return OptionalLong.of(end - next);
+    }
+
+    /**
+     * Moves the stream so that the next example returned is the one at stream index
+     * {@code nextOffset}.
+     *
+     * @param nextOffset in {@code [0, streamLength()]}; {@code streamLength()} leaves nothing to read
+     */
+    public void seek(long nextOffset) {
+        if (nextOffset < 0 || nextOffset > end) {
+            throw new IllegalArgumentException("seek offset was " + nextOffset + " but must be in [0, " + end + "]");
+        }
+        next = nextOffset;
+    }
+
+    /** @return the stream index of the next example: how many examples have been passed, counting seeks */
+    public long emitted() {
+        return next;
+    }
+
+    /** @return how many examples the whole stream holds: the order's length, capped by the limit */
+    public long streamLength() {
+        return end;
+    }
+
+    @Override
+    public Shape shape() {
+        return data.shape();
+    }
+
+    @Override
+    public int numClasses() {
+        return data.numClasses();
+    }
+
+    /** @return such as {@code "idx:/usr/share/datasets/fashion-mnist (iid, 60000 examples)"} */
+    @Override
+    public String describe() {
+        Path folder = data.imagesFile().toAbsolutePath().getParent();
+        return "idx:" + (folder == null ? data.imagesFile() : folder) + " (" + orderName + ", " + end + " examples)";
+    }
+
+    /** Marks the source closed; the dataset stays in memory for whoever else holds it. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "IdxSource[" + describe() + ", next=" + next + "]";
+    }
+}

@@ -1,0 +1,56 @@
+package io.coldstream.io;
+
+import io.coldstream.core.ConfigurationException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The order in which a finite dataset is turned into a stream; see {@link StreamOrders#order}.
+ * The CLI names are those of {@code --order}.
+ */
+public enum StreamOrder {
+
+    /** Independent and identically distributed: a seeded shuffle of the whole dataset. */
+    IID("iid"),
+
+    /**
+     * Class-incremental (van de Ven, Tuytelaars and Tolias, "Three types of incremental
+     * learning", Nature Machine Intelligence 2022): classes arrive in stages of a few classes each,
+     * and a class never comes back once its stage is over.
+     */
+    CLASS_INCREMENTAL("class-incremental"),
+
+    /** The order of the file, unshuffled. */
+    FILE("file");
+
+    private final String cliName;
+
+    StreamOrder(String cliName) {
+        this.cliName = cliName;
+    }
+
+    /**
+     * @param text a CLI name: {@code iid}, {@code class-incremental} or {@code file}; case and
+     *     surrounding blanks are ignored
+     * @return the order
+     * @throws ConfigurationException naming the value and the allowed names
+     */
+    public static StreamOrder parse(String text) {
+        if (text != null) {
+            String wanted = text.strip().toLowerCase(Locale.ROOT);
+            for (StreamOrder order : values()) {
+                if (order.cliName.equals(wanted)) {
+                    return order;
+                }
+            }
+        }
+        throw new ConfigurationException("stream order was '" + text + "' but must be one of "
+                + Arrays.stream(values()).map(StreamOrder::cliName).collect(Collectors.joining(", ")));
+    }
+
+    /** @return the name used on the command line and in configuration files */
+    public String cliName() {
+        return cliName;
+    }
+}
