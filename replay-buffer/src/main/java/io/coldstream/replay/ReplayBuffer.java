@@ -1,0 +1,101 @@
+package io.coldstream.replay;
+
+import io.coldstream.core.Example;
+import io.coldstream.core.Shape;
+
+/**
+ * A memory-bounded store of past stream examples that a streaming learner mixes into each
+ * mini-batch (replay), as in REMIND (Hayes et al., ECCV 2020) and cold-start streaming learning
+ * (CSSL: Wolfe and Kyrillidis, 2022).
+ *
+ * <p>Every entry has the same {@link #shape()} and is stored as a uint8 copy of the example's
+ * pixels. The buffer never holds more than its byte budget allows: {@link #capacity()} is
+ * {@code floor(budgetBytes() / bytesPerEntry())}, where {@link #bytesPerEntry()} counts the
+ * payload and every per-entry bookkeeping array element, and the storage for {@code capacity()}
+ * entries is allocated once, when the buffer is created. When the buffer is full, its
+ * {@link EvictionPolicy} decides which entry a new example replaces.
+ *
+ * <p>The hot methods {@link #offer(Example)} and {@link #sample(int, byte[], int[])} do not
+ * allocate. Every random choice comes from the {@link io.coldstream.core.SeededRandom} given at
+ * creation, so the same seed and the same sequence of calls give the same contents and the same
+ * samples.
+ *
+ * <p>Not thread-safe: one trainer thread owns a buffer; other threads must not call it, not even
+ * the read-only methods, without their own synchronisation.
+ */
+public interface ReplayBuffer {
+
+    /**
+     * Offers one stream example. The buffer stores a uint8 copy of its pixels while it has room;
+     * once full, the {@linkplain #policy() eviction policy} decides whether the example is stored
+     * and which entry it replaces. The example's array is read, never kept or changed. Does not
+     * allocate.
+     *
+     * @param example an example of this buffer's {@link #shape()} with a label in
+     *     {@code [0, numClasses())}
+     * @return {@code true} if the example was stored, {@code false} if the policy declined it
+     *     (only {@link EvictionPolicy#RESERVOIR} declines)
+     * @throws IllegalArgumentException if the example has another shape or its label is
+     *     {@code >= numClasses()}; such an example is not counted as offered
+     */
+    boolean offer(Example example);
+
+    /**
+     * Draws {@code n = min(k, size())} distinct entries uniformly at random (a uniform
+     * {@code n}-subset, in random order) and writes them out: entry {@code j}'s uint8 pixels to
+     * {@code pixelsOut[j * e, (j + 1) * e)} with {@code e = shape().elementCount()}, and its label
+     * to {@code labelsOut[j]}, for {@code j} in {@code [0, n)}. Elements after those are left as
+     * they were. When {@code k >= size()} every entry is returned. Costs O(n); does not allocate.
+     *
+     * <p>The arrays must have room for {@code k} entries, not just for {@code n}, so that a
+     * mini-batch array of the wrong size fails on the first call instead of once the buffer fills.
+     *
+     * @param k how many entries to draw, {@code >= 0}
+     * @param pixelsOut destination of the pixels, at least {@code k * shape().elementCount()} long
+     * @param labelsOut destination of the labels, at least {@code k} long
+     * @return {@code n}, the number of entries written
+     * @throws IllegalArgumentException if {@code k < 0} or an array is too small for {@code k}
+     *     entries
+     */
+    int sample(int k, byte[] pixelsOut, int[] labelsOut);
+
+    /** @return the number of entries held, in {@code [0, capacity()]} */
+    int size();
+
+    /** @return the most entries the byte budget allows: {@code floor(budgetBytes() / bytesPerEntry())} */
+    int capacity();
+
+    /** @return the bytes the entries held account for: exactly {@code size() * bytesPerEntry()} */
+    long bytesUsed();
+
+    /** @return the byte budget the buffer was created with, in bytes */
+    long budgetBytes();
+
+    /**
+     * @return bytes one entry costs: its payload ({@code shape().elementCount()} bytes of uint8)
+     *     plus one element of every per-entry bookkeeping array the implementation allocates
+     */
+    long bytesPerEntry();
+
+    /** @return how many entries have been replaced by newer examples since creation */
+    long evictions();
+
+    /** @return how many valid examples have been offered since creation, stored or not */
+    long offered();
+
+    /**
+     * @param label a class index in {@code [0, numClasses())}
+     * @return how many entries with that label the buffer holds now
+     * @throws IllegalArgumentException if the label is out of range
+     */
+    int classCount(int label);
+
+    /** @return the number of classes; labels lie in {@code [0, numClasses())} */
+    int numClasses();
+
+    /** @return the shape every entry has */
+    Shape shape();
+
+    /** @return the policy that picks which entry a new example replaces once the buffer is full */
+    EvictionPolicy policy();
+}

@@ -1,0 +1,53 @@
+package io.coldstream.replay;
+
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+
+/**
+ * {@link EvictionPolicy#RESERVOIR}: Vitter's Algorithm R ("Random Sampling with a Reservoir",
+ * ACM TOMS 1985). Example {@code i >= capacity} (0-based) draws {@code j} uniformly from
+ * {@code [0, i]} and replaces slot {@code j} if {@code j < capacity}.
+ */
+final class ReservoirReplayBuffer extends SlabReplayBuffer {
+
+    /** Per entry: label and sampling order, one int each. */
+    static final int BOOKKEEPING_BYTES_PER_ENTRY = 2 * Integer.BYTES;
+
+    ReservoirReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, SeededRandom random) {
+        super(budgetBytes, shape, numClasses, capacity, BOOKKEEPING_BYTES_PER_ENTRY, random);
+    }
+
+    @Override
+    public EvictionPolicy policy() {
+        return EvictionPolicy.RESERVOIR;
+    }
+
+    @Override
+    void added(int slot, int label) {
+        classCounts[label]++;
+    }
+
+    @Override
+    boolean offerWhenFull(byte[] pixels, int label, long index) {
+        long j = index < Integer.MAX_VALUE ? random.nextInt((int) (index + 1)) : nextLong(random, index + 1);
+        if (j >= capacity) {
+            return false;
+        }
+        int slot = (int) j;
+        classCounts[labels[slot]]--;
+        replace(slot, pixels, label);
+        classCounts[label]++;
+        return true;
+    }
+
+    /** A uniformly distributed long in {@code [0, bound)}, {@code bound > 0}, without modulo bias. */
+    static long nextLong(SeededRandom random, long bound) {
+        long bits;
+        long value;
+        do {
+            bits = random.nextLong() >>> 1;
+            value = bits % bound;
+        } while (bits - value + (bound - 1) < 0L);
+        return value;
+    }
+}

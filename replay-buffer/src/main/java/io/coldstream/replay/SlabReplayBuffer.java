@@ -1,0 +1,207 @@
+package io.coldstream.replay;
+
+import io.coldstream.core.Example;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+import java.util.Objects;
+
+/**
+ * What every policy shares: uint8 payloads in preallocated slabs, a label per slot, a sampling
+ * order, per-class counts and the counters. Slots {@code [0, size)} are always the ones in use;
+ * once full, an eviction overwrites a slot in place, so slots are never freed.
+ *
+ * <p>All state is in the fields below plus the {@link SeededRandom}'s state, so that a checkpoint
+ * can save and restore it.
+ */
+abstract class SlabReplayBuffer implements ReplayBuffer {
+
+    /** Slab size: at most this many bytes per array, and never less than one entry. */
+    private static final int MAX_SLAB_BYTES = 1 << 30;
+
+    private final long budgetBytes;
+    private final Shape shape;
+    final int numClasses;
+    final int capacity;
+    private final long bytesPerEntry;
+    private final int elementCount;
+    final SeededRandom random;
+
+    /** Payloads; entry {@code s} lives in {@code slabs[s / entriesPerSlab]}. */
+    private final byte[][] slabs;
+    private final int entriesPerSlab;
+    /** Label of the entry in each slot (per-entry bookkeeping). */
+    final int[] labels;
+    /**
+     * A permutation of the used slots in {@code [0, size)} (per-entry bookkeeping); sampling runs
+     * a partial Fisher-Yates shuffle over it and leaves it permuted, which keeps it a permutation.
+     */
+    private final int[] samplingOrder;
+    /** Entries per label (fixed overhead). */
+    final int[] classCounts;
+
+    int size;
+    private long offered;
+    private long evictions;
+
+    SlabReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, int bookkeepingBytesPerEntry,
+            SeededRandom random) {
+        this.budgetBytes = budgetBytes;
+        this.shape = shape;
+        this.numClasses = numClasses;
+        this.capacity = capacity;
+        this.elementCount = shape.elementCount();
+        this.bytesPerEntry = elementCount + (long) bookkeepingBytesPerEntry;
+        this.random = random;
+        this.entriesPerSlab = Math.max(1, MAX_SLAB_BYTES / elementCount);
+        int slabCount = (capacity + entriesPerSlab - 1) / entriesPerSlab;
+        this.slabs = new byte[slabCount][];
+        for (int i = 0; i < slabCount; i++) {
+            int entries = Math.min(entriesPerSlab, capacity - i * entriesPerSlab);
+            slabs[i] = new byte[entries * elementCount];
+        }
+        this.labels = new int[capacity];
+        this.samplingOrder = new int[capacity];
+        this.classCounts = new int[numClasses];
+    }
+
+    /**
+     * Records a new entry that was just written to slot {@code size - 1} (the buffer was not full):
+     * update the class bookkeeping.
+     */
+    abstract void added(int slot, int label);
+
+    /**
+     * The buffer is full: store the example per policy (through {@link #replace}) or decline it.
+     *
+     * @param index the example's 0-based index among all examples offered
+     */
+    abstract boolean offerWhenFull(byte[] pixels, int label, long index);
+
+    @Override
+    public final boolean offer(Example example) {
+        Objects.requireNonNull(example, "example");
+        Shape exampleShape = example.shape();
+        if (exampleShape != shape && !exampleShape.equals(shape)) {
+            throw new IllegalArgumentException("example " + example.id() + " has shape " + exampleShape
+                    + " but this replay buffer holds " + shape + " examples");
+        }
+        int label = example.label();
+        if (label >= numClasses) {
+            throw new IllegalArgumentException("example " + example.id() + " has label " + label
+                    + " but this replay buffer holds labels 0.." + (numClasses - 1) + " (numClasses " + numClasses + ")");
+        }
+        long index = offered++;
+        if (size < capacity) {
+            int slot = size;
+            writePixels(slot, example.pixels());
+            labels[slot] = label;
+            samplingOrder[slot] = slot;
+            size = slot + 1;
+            added(slot, label);
+            return true;
+        }
+        return offerWhenFull(example.pixels(), label, index);
+    }
+
+    /** Overwrites the entry in {@code slot} with a new example and counts one eviction. */
+    final void replace(int slot, byte[] pixels, int label) {
+        writePixels(slot, pixels);
+        labels[slot] = label;
+        evictions++;
+    }
+
+    @Override
+    public final int sample(int k, byte[] pixelsOut, int[] labelsOut) {
+        Objects.requireNonNull(pixelsOut, "pixelsOut");
+        Objects.requireNonNull(labelsOut, "labelsOut");
+        if (k < 0) {
+            throw new IllegalArgumentException("k was " + k + " but must be >= 0");
+        }
+        long pixelsNeeded = (long) k * elementCount;
+        if (pixelsOut.length < pixelsNeeded) {
+            throw new IllegalArgumentException("pixelsOut holds " + pixelsOut.length + " bytes but " + k
+                    + " entries of shape " + shape + " need " + pixelsNeeded);
+        }
+        if (labelsOut.length < k) {
+            throw new IllegalArgumentException("labelsOut holds " + labelsOut.length + " labels but k was " + k);
+        }
+        int n = Math.min(k, size);
+        int[] order = samplingOrder;
+        for (int j = 0; j < n; j++) {
+            int r = j + random.nextInt(size - j);
+            int slot = order[r];
+            order[r] = order[j];
+            order[j] = slot;
+            int chunk = slot / entriesPerSlab;
+            System.arraycopy(slabs[chunk], (slot - chunk * entriesPerSlab) * elementCount,
+                    pixelsOut, j * elementCount, elementCount);
+            labelsOut[j] = labels[slot];
+        }
+        return n;
+    }
+
+    private void writePixels(int slot, byte[] pixels) {
+        int chunk = slot / entriesPerSlab;
+        System.arraycopy(pixels, 0, slabs[chunk], (slot - chunk * entriesPerSlab) * elementCount, elementCount);
+    }
+
+    @Override
+    public final int size() {
+        return size;
+    }
+
+    @Override
+    public final int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public final long bytesUsed() {
+        return size * bytesPerEntry;
+    }
+
+    @Override
+    public final long budgetBytes() {
+        return budgetBytes;
+    }
+
+    @Override
+    public final long bytesPerEntry() {
+        return bytesPerEntry;
+    }
+
+    @Override
+    public final long evictions() {
+        return evictions;
+    }
+
+    @Override
+    public final long offered() {
+        return offered;
+    }
+
+    @Override
+    public final int classCount(int label) {
+        if (label < 0 || label >= numClasses) {
+            throw new IllegalArgumentException("label was " + label + " but must be in [0, " + numClasses + ")");
+        }
+        return classCounts[label];
+    }
+
+    @Override
+    public final int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public final Shape shape() {
+        return shape;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[policy=" + policy().cliName() + ", shape=" + shape + ", size=" + size
+                + ", capacity=" + capacity + ", bytesPerEntry=" + bytesPerEntry + ", budgetBytes=" + budgetBytes
+                + ", offered=" + offered + ", evictions=" + evictions + "]";
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Memory-bounded replay buffers for streaming learning: a hard byte budget, uint8 storage and
+ * an eviction policy (class-balanced as in REMIND and CSSL, or reservoir sampling).
+ *
+ * <p>Start at {@link io.coldstream.replay.ReplayBuffers#create}. The trainer
+ * {@linkplain io.coldstream.replay.ReplayBuffer#sample samples} stored examples into its
+ * mini-batch arrays and then {@linkplain io.coldstream.replay.ReplayBuffer#offer offers} the new
+ * example; neither call allocates. Buffers are not thread-safe.
+ *
+ * <p>References: T. L. Hayes, K. Kafle, R. Shrestha, M. Acharya, C. Kanan, "REMIND Your Neural
+ * Network to Prevent Catastrophic Forgetting", ECCV 2020; C. R. Wolfe, A. Kyrillidis,
+ * "Cold Start Streaming Learning for Deep Networks", arXiv:2211.04624, 2022; J. S. Vitter,
+ * "Random Sampling with a Reservoir", ACM TOMS 11(1), 1985.
+ */
+package io.coldstream.replay;
