@@ -1,0 +1,70 @@
+package io.coldstream.learner;
+
+import io.coldstream.core.MiniBatch;
+import io.coldstream.core.Shape;
+import java.nio.file.Path;
+
+/**
+ * The trainer's narrow view of a neural network: fit one mini-batch, predict, save, copy.
+ *
+ * <p>This keeps the training loop free of any engine's types; the Deeplearning4j implementation
+ * sits behind it ({@link Networks}). Every layer is trained on every step (cold-start streaming
+ * learning never freezes layers: Wolfe and Kyrillidis, "Cold Start Streaming Learning for Deep
+ * Networks", 2022).
+ *
+ * <p>Not thread-safe: one trainer thread calls it. {@link #copy()} gives an independent network
+ * that another thread may save.
+ */
+public interface Network extends AutoCloseable {
+
+    /**
+     * One optimiser step on rows {@code [0, batch.size())} of the batch.
+     *
+     * @param batch features NCHW in {@code [0,1]} and target probability rows
+     * @return the mini-batch loss before the step (mean cross-entropy)
+     */
+    double fit(MiniBatch batch);
+
+    /**
+     * Predicts the most probable class of each of the first {@code count} rows of {@code features},
+     * in inference mode (batch normalisation uses its running statistics).
+     *
+     * @param features NCHW floats, at least {@code count * inputShape().elementCount()}
+     * @param count rows to predict, {@code >= 1}
+     * @param predictedOut receives the class of row {@code i} at index {@code i}
+     */
+    void predict(float[] features, int count, int[] predictedOut);
+
+    /** @return the input shape of one example */
+    Shape inputShape();
+
+    /** @return number of classes */
+    int numClasses();
+
+    /** @return which architecture this is */
+    NetworkKind kind();
+
+    /** @return number of trainable parameters */
+    long parameterCount();
+
+    /** @return optimiser steps taken so far */
+    long steps();
+
+    /** @return a copy of all parameters, flattened in the engine's order (for comparisons and tests) */
+    float[] parameters();
+
+    /**
+     * Writes the model to a zip file (Deeplearning4j {@code ModelSerializer} format).
+     *
+     * @param file the zip to write; its parent must exist
+     * @param withOptimizerState also write the optimiser (updater) state, needed to resume training
+     */
+    void save(Path file, boolean withOptimizerState);
+
+    /** @return an independent deep copy (parameters and optimiser state), safe to save from another thread */
+    Network copy();
+
+    /** Releases native memory held by the network's buffers. */
+    @Override
+    void close();
+}

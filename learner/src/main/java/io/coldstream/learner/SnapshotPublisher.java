@@ -1,0 +1,241 @@
+package io.coldstream.learner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.coldstream.core.SnapshotException;
+import io.coldstream.learner.internal.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Publishes versioned model snapshots into a store folder, off the training thread.
+ *
+ * <p>Layout: {@code <store>/<version>/model.zip} (Deeplearning4j {@code ModelSerializer}, without
+ * optimiser state) and {@code <store>/<version>/manifest.json}; {@code <store>/LATEST} names the
+ * newest complete version. A snapshot becomes visible only once complete: it is written under a
+ * hidden temporary name, every file and the folder fsynced, renamed atomically to its version, and
+ * only then is {@code LATEST} replaced (write, fsync, atomic rename). A reader that follows
+ * {@code LATEST} therefore never sees a partial snapshot, even after a crash.
+ *
+ * <p>{@link #publish} is called by the training thread with a private copy of the network; the
+ * writing happens on one background thread, in order. {@link #close()} waits for it and reports a
+ * failed write.
+ */
+public final class SnapshotPublisher implements AutoCloseable {
+
+    /** The pointer file naming the newest complete version. */
+    public static final String LATEST = "LATEST";
+    /** The model file inside a version folder. */
+    public static final String MODEL_FILE = "model.zip";
+    /** The manifest inside a version folder. */
+    public static final String MANIFEST_FILE = "manifest.json";
+
+    private static final Pattern VERSION = Pattern.compile("v(\\d{6,})");
+
+    private final Path store;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final ExecutorService writer;
+    private final List<Future<SnapshotManifest>> pending = new ArrayList<>();
+    private long nextVersion;
+    private SnapshotManifest latest;
+
+    /**
+     * @param store the snapshot folder; created if missing. Versions continue after the highest present.
+     * @param clock the source of {@code createdAt}
+     */
+    public SnapshotPublisher(Path store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        this.json = mapper();
+        try {
+            Files.createDirectories(store);
+            this.nextVersion = highestVersion(store) + 1;
+        } catch (IOException e) {
+            throw new SnapshotException("could not create the snapshot folder " + store + ": " + e.getMessage(), e);
+        }
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "coldstream-snapshot-writer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @return a JSON mapper that writes {@code java.time} values as ISO-8601 text, indented */
+    static ObjectMapper mapper() {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /**
+     * Queues a snapshot of {@code network}, which becomes owned by the publisher and is closed
+     * once written.
+     *
+     * @param network a private copy of the model ({@link Network#copy()})
+     * @param examplesSeen examples trained on so far
+     * @param holdoutAccuracy the latest holdout accuracy, or {@code null}
+     * @param sourcePositions per partition, the offset of the last example included
+     * @param configuration the run's effective configuration
+     * @return the version name the snapshot will have
+     */
+    public synchronized String publish(Network network, long examplesSeen, Double holdoutAccuracy,
+            Map<String, Long> sourcePositions, Map<String, Object> configuration) {
+        throwIfFailed();
+        String version = String.format("v%06d", nextVersion++);
+        Map<String, Long> positions = Map.copyOf(sourcePositions);
+        pending.add(writer.submit(() -> {
+            try (network) {
+                return write(version, network, examplesSeen, holdoutAccuracy, positions, configuration);
+            }
+        }));
+        return version;
+    }
+
+    private SnapshotManifest write(String version, Network network, long examplesSeen, Double holdoutAccuracy,
+            Map<String, Long> positions, Map<String, Object> configuration) throws IOException {
+        Path tmp = store.resolve("." + version + ".tmp");
+        deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        Path model = tmp.resolve(MODEL_FILE);
+        network.save(model, false);
+        AtomicFiles.fsync(model);
+        SnapshotManifest manifest = new SnapshotManifest(version, clock.instant(), examplesSeen, holdoutAccuracy,
+                AtomicFiles.sha256(model), positions, network.kind().cliName(), network.parameterCount(),
+                configuration);
+        Path manifestFile = tmp.resolve(MANIFEST_FILE);
+        Files.write(manifestFile, json.writeValueAsBytes(manifest));
+        AtomicFiles.fsync(manifestFile);
+        AtomicFiles.fsync(tmp);
+        Files.move(tmp, store.resolve(version), StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.fsync(store);
+        AtomicFiles.writeAtomically(store.resolve(LATEST), version + "\n");
+        synchronized (this) {
+            latest = manifest;
+        }
+        return manifest;
+    }
+
+    /** @return the newest snapshot this publisher has finished writing, or {@code null} */
+    public synchronized SnapshotManifest latest() {
+        return latest;
+    }
+
+    /** @return the store folder */
+    public Path store() {
+        return store;
+    }
+
+    /**
+     * Waits for every queued snapshot.
+     *
+     * @return the manifests written, in version order
+     * @throws SnapshotException if any write failed
+     */
+    public List<SnapshotManifest> awaitAll() {
+        List<Future<SnapshotManifest>> waiting;
+        synchronized (this) {
+            waiting = List.copyOf(pending);
+        }
+        List<SnapshotManifest> done = new ArrayList<>();
+        for (Future<SnapshotManifest> f : waiting) {
+            done.add(get(f));
+        }
+        return done;
+    }
+
+    private void throwIfFailed() {
+        for (Future<SnapshotManifest> f : pending) {
+            if (f.isDone()) {
+                get(f);
+            }
+        }
+    }
+
+    private SnapshotManifest get(Future<SnapshotManifest> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException("interrupted while waiting for a snapshot to be written to " + store, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new SnapshotException("a snapshot could not be written to " + store + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Waits for queued snapshots, then stops the writer thread. */
+    @Override
+    public void close() {
+        try {
+            awaitAll();
+        } finally {
+            writer.shutdown();
+            try {
+                writer.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * @param store a snapshot folder
+     * @return the highest version number present, or 0
+     * @throws IOException if the folder cannot be listed
+     */
+    static long highestVersion(Path store) throws IOException {
+        long highest = 0;
+        try (Stream<Path> entries = Files.list(store)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                Matcher m = VERSION.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    highest = Math.max(highest, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return highest;
+    }
+
+    /**
+     * Reads the version {@code LATEST} names.
+     *
+     * @param store a snapshot folder
+     * @return the version name, or {@code null} if nothing was published yet
+     */
+    public static String readLatest(Path store) {
+        Path pointer = store.resolve(LATEST);
+        try {
+            return Files.exists(pointer) ? Files.readString(pointer, StandardCharsets.UTF_8).trim() : null;
+        } catch (IOException e) {
+            throw new SnapshotException("could not read " + pointer + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

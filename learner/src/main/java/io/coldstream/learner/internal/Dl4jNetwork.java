@@ -1,0 +1,175 @@
+package io.coldstream.learner.internal;
+
+import io.coldstream.core.MiniBatch;
+import io.coldstream.core.ModelException;
+import io.coldstream.core.Shape;
+import io.coldstream.learner.Network;
+import io.coldstream.learner.NetworkKind;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link Network} on a Deeplearning4j {@link ComputationGraph}.
+ *
+ * <p>Input and label arrays are allocated once per batch size and reused: the trainer's batch size
+ * only changes while the replay buffer fills, so after a few steps no new native arrays are made.
+ */
+public final class Dl4jNetwork implements Network {
+
+    private final ComputationGraph graph;
+    private final NetworkKind kind;
+    private final Shape shape;
+    private final int numClasses;
+    private final INDArray[] fitFeatures;
+    private final INDArray[] fitLabels;
+    private final INDArray[] predictFeatures;
+    private final INDArray[] one = new INDArray[1];
+    private final INDArray[] oneLabel = new INDArray[1];
+
+    /**
+     * @param graph an initialised graph with one input and one softmax output
+     * @param kind its architecture
+     * @param shape input shape
+     * @param numClasses output classes
+     * @param maxBatch the largest batch that fit and predict will be called with; larger calls are split (predict) or refused (fit)
+     */
+    public Dl4jNetwork(ComputationGraph graph, NetworkKind kind, Shape shape, int numClasses, int maxBatch) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        this.kind = kind;
+        this.shape = shape;
+        this.numClasses = numClasses;
+        this.fitFeatures = new INDArray[maxBatch + 1];
+        this.fitLabels = new INDArray[maxBatch + 1];
+        this.predictFeatures = new INDArray[maxBatch + 1];
+    }
+
+    @Override
+    public double fit(MiniBatch batch) {
+        int n = batch.size();
+        if (n < 1 || n >= fitFeatures.length) {
+            throw new IllegalArgumentException("batch size was " + n + " but must be in [1, " + (fitFeatures.length - 1) + "]");
+        }
+        INDArray x = fitFeatures[n];
+        if (x == null) {
+            x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
+            fitFeatures[n] = x;
+            fitLabels[n] = Nd4j.create(DataType.FLOAT, n, numClasses);
+        }
+        INDArray y = fitLabels[n];
+        copyInto(x, batch.features(), n * shape.elementCount());
+        copyInto(y, batch.targets(), n * numClasses);
+        one[0] = x;
+        oneLabel[0] = y;
+        graph.fit(one, oneLabel);
+        return graph.score();
+    }
+
+    @Override
+    public void predict(float[] features, int count, int[] predictedOut) {
+        int max = predictFeatures.length - 1;
+        int row = shape.elementCount();
+        for (int start = 0; start < count; start += max) {
+            int n = Math.min(max, count - start);
+            INDArray x = predictFeatures[n];
+            if (x == null) {
+                x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
+                predictFeatures[n] = x;
+            }
+            FloatBuffer buf = x.data().asNioFloat();
+            buf.clear();
+            buf.put(features, start * row, n * row);
+            INDArray out = graph.outputSingle(false, x);
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                float bestP = out.getFloat(i, 0);
+                for (int c = 1; c < numClasses; c++) {
+                    float p = out.getFloat(i, c);
+                    if (p > bestP) {
+                        bestP = p;
+                        best = c;
+                    }
+                }
+                predictedOut[start + i] = best;
+            }
+            out.close();
+        }
+    }
+
+    private static void copyInto(INDArray target, float[] source, int length) {
+        FloatBuffer buf = target.data().asNioFloat();
+        buf.clear();
+        buf.put(source, 0, length);
+    }
+
+    @Override
+    public Shape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public NetworkKind kind() {
+        return kind;
+    }
+
+    @Override
+    public long parameterCount() {
+        return graph.numParams();
+    }
+
+    @Override
+    public long steps() {
+        return graph.getIterationCount();
+    }
+
+    @Override
+    public float[] parameters() {
+        return graph.params().dup().data().asFloat();
+    }
+
+    @Override
+    public void save(Path file, boolean withOptimizerState) {
+        try {
+            ModelSerializer.writeModel(graph, file.toFile(), withOptimizerState);
+        } catch (IOException e) {
+            throw new ModelException("could not write the model to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Network copy() {
+        return new Dl4jNetwork(graph.clone(), kind, shape, numClasses, fitFeatures.length - 1);
+    }
+
+    /** @return the underlying graph, for code inside this module that needs Deeplearning4j itself */
+    public ComputationGraph graph() {
+        return graph;
+    }
+
+    @Override
+    public void close() {
+        closeAll(fitFeatures);
+        closeAll(fitLabels);
+        closeAll(predictFeatures);
+    }
+
+    private static void closeAll(INDArray[] arrays) {
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] != null && arrays[i].closeable()) {
+                arrays[i].close();
+            }
+            arrays[i] = null;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.coldstream.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.core.Shape;
+import io.coldstream.learner.internal.AtomicFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapshotPublisherTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private static Network tinyNetwork() {
+        return Networks.create(NetworkKind.SMALL_CNN, new Shape(1, 12, 12), 3, OptimizerSettings.defaults(), 7, 4);
+    }
+
+    @Test
+    void publishesCompleteVersionsWithMatchingChecksumsAndMovesLatest() throws Exception {
+        Path store = dir.resolve("snapshots");
+        try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, CLOCK)) {
+            assertThat(publisher.publish(net.copy(), 10, null, Map.of("train", 9L), Map.of())).isEqualTo("v000001");
+            assertThat(publisher.publish(net.copy(), 20, 0.5, Map.of("train", 19L), Map.of("seed", 1)))
+                    .isEqualTo("v000002");
+            assertThat(publisher.awaitAll()).hasSize(2);
+        }
+        assertThat(SnapshotPublisher.readLatest(store)).isEqualTo("v000002");
+        for (String v : new String[] {"v000001", "v000002"}) {
+            JsonNode manifest = new ObjectMapper().readTree(store.resolve(v).resolve("manifest.json").toFile());
+            assertThat(manifest.get("version").asText()).isEqualTo(v);
+            assertThat(manifest.get("sha256").asText())
+                    .isEqualTo(AtomicFiles.sha256(store.resolve(v).resolve("model.zip")));
+            assertThat(manifest.get("createdAt").asText()).isEqualTo("2026-11-25T12:00:00Z");
+        }
+        JsonNode second = new ObjectMapper().readTree(store.resolve("v000002/manifest.json").toFile());
+        assertThat(second.get("examplesSeen").asLong()).isEqualTo(20);
+        assertThat(second.get("holdoutAccuracy").asDouble()).isEqualTo(0.5);
+        assertThat(second.get("sourcePositions").get("train").asLong()).isEqualTo(19);
+        try (Stream<Path> left = Files.list(store)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v000001", "v000002",
+                    "LATEST");
+        }
+    }
+
+    @Test
+    void continuesVersionNumbersAfterThoseAlreadyInTheStore() throws Exception {
+        Path store = dir.resolve("snapshots");
+        Files.createDirectories(store.resolve("v000041"));
+        try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, CLOCK)) {
+            assertThat(publisher.publish(net.copy(), 1, null, Map.of(), Map.of())).isEqualTo("v000042");
+        }
+        assertThat(SnapshotPublisher.readLatest(store)).isEqualTo("v000042");
+    }
+
+    @Test
+    void aSnapshotRestoresToTheSameModel() throws Exception {
+        Path store = dir.resolve("snapshots");
+        try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, CLOCK)) {
+            publisher.publish(net.copy(), 1, null, Map.of(), Map.of());
+            publisher.awaitAll();
+            try (Network restored = Networks.restore(store.resolve("v000001/model.zip"), NetworkKind.SMALL_CNN,
+                    new Shape(1, 12, 12), 3, 4)) {
+                assertThat(restored.parameters()).containsExactly(net.parameters());
+            }
+        }
+    }
+}
