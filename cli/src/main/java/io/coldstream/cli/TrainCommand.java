@@ -1,0 +1,126 @@
+package io.coldstream.cli;
+
+import io.coldstream.learner.TrainResult;
+import io.coldstream.learner.Trainer;
+import io.coldstream.learner.TrainerConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code coldstream train}: cold-start streaming training on a dataset stream. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a network from random weights on a stream, one example at a time, with replay "
+                + "and augmentation; write results.json and versioned snapshots into --out.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "IDX folder: train-* is the stream, t10k-* the holdout (default: /usr/share/datasets/fashion-mnist)")
+    String data;
+    @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
+    String order;
+    @Option(names = "--stage-classes", paramLabel = "C", description = "classes per stage in class-incremental order (default: 2)")
+    String stageClasses;
+    @Option(names = "--limit", paramLabel = "N", description = "train on at most N stream examples (default: the whole stream)")
+    String limit;
+    @Option(names = "--seed", paramLabel = "S", description = "root of every random choice (default: 42)")
+    String seed;
+    @Option(names = "--network", paramLabel = "NET", description = "small-cnn | resnet18 (default: small-cnn)")
+    String network;
+    @Option(names = "--replay-budget", paramLabel = "SIZE", description = "replay buffer budget, such as 16MB (default: 16MB)")
+    String replayBudget;
+    @Option(names = "--replay-k", paramLabel = "K", description = "replayed examples per step (default: 50)")
+    String replayK;
+    @Option(names = "--replay-policy", paramLabel = "POLICY", description = "class-balanced | reservoir (default: class-balanced)")
+    String replayPolicy;
+    @Option(names = "--augment", paramLabel = "LIST", description = "any of crop,flip,mixup, or none (default: crop,flip)")
+    String augment;
+    @Option(names = "--augment-new", paramLabel = "BOOL", description = "augment the new example too (default: false)")
+    String augmentNew;
+    @Option(names = "--crop-padding", paramLabel = "PX", description = "zero padding of the random crop (default: 4)")
+    String cropPadding;
+    @Option(names = "--mixup-alpha", paramLabel = "A", description = "mixup Beta(a, a) parameter (default: 0.2)")
+    String mixupAlpha;
+    @Option(names = "--lr", paramLabel = "X", description = "learning rate (default: 0.01)")
+    String lr;
+    @Option(names = "--momentum", paramLabel = "M", description = "Nesterov momentum (default: 0.9)")
+    String momentum;
+    @Option(names = "--schedule", paramLabel = "SCHED", description = "constant | step:EVERY:GAMMA (default: constant)")
+    String schedule;
+    @Option(names = "--holdout-every", paramLabel = "N", description = "evaluate the holdout subset every N examples, 0 = only at the end (default: 1000)")
+    String holdoutEvery;
+    @Option(names = "--holdout-size", paramLabel = "N", description = "examples in the periodic holdout subset, 0 = all (default: 2000)")
+    String holdoutSize;
+    @Option(names = "--snapshot-every", paramLabel = "N", description = "publish a snapshot every N examples, 0 = only at the end (default: 5000)")
+    String snapshotEvery;
+    @Option(names = "--threads", paramLabel = "N", description = "ND4J threads; must match OMP_NUM_THREADS, which bin/coldstream sets from it (default: backend default)")
+    String threads;
+    @Option(names = "--out", paramLabel = "DIR", description = "output folder, must be new or empty (default: runs/<date-time>)")
+    String out;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        TrainerConfig.Builder builder = TrainerConfig.builder().nameKeysAsFlags();
+        given().forEach(builder::set);
+        if (out == null) {
+            builder.set("--out", Path.of("runs", LocalDateTime.now()
+                    .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))).toString());
+        }
+        TrainerConfig config = builder.build();
+        try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC())) {
+            ConsoleProgress progress = new ConsoleProgress(stderr, System.console() != null);
+            TrainResult result = trainer.run(progress);
+            stdout.printf(Locale.ROOT, "trained on %d examples at %.1f steps/s; prequential accuracy %.4f, "
+                    + "final holdout accuracy %.4f; results in %s%n", result.examplesSeen(), result.stepsPerSecond(),
+                    result.prequentialAccuracy(), result.finalAccuracy(), config.out().resolve("results.json"));
+            stdout.flush();
+        }
+        return 0;
+    }
+
+    private Map<String, String> given() {
+        Map<String, String> m = new LinkedHashMap<>();
+        put(m, "--data", data);
+        put(m, "--order", order);
+        put(m, "--stage-classes", stageClasses);
+        put(m, "--limit", limit);
+        put(m, "--seed", seed);
+        put(m, "--network", network);
+        put(m, "--replay-budget", replayBudget);
+        put(m, "--replay-k", replayK);
+        put(m, "--replay-policy", replayPolicy);
+        put(m, "--augment", augment);
+        put(m, "--augment-new", augmentNew);
+        put(m, "--crop-padding", cropPadding);
+        put(m, "--mixup-alpha", mixupAlpha);
+        put(m, "--lr", lr);
+        put(m, "--momentum", momentum);
+        put(m, "--schedule", schedule);
+        put(m, "--holdout-every", holdoutEvery);
+        put(m, "--holdout-size", holdoutSize);
+        put(m, "--snapshot-every", snapshotEvery);
+        put(m, "--threads", threads);
+        put(m, "--out", out);
+        return m;
+    }
+
+    private static void put(Map<String, String> m, String flag, String value) {
+        if (value != null) {
+            m.put(flag, value);
+        }
+    }
+}

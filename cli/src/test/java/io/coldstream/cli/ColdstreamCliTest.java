@@ -1,0 +1,128 @@
+package io.coldstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command's error paths: a clear one-line reason, a non-zero exit, nothing written. */
+class ColdstreamCliTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int status, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMissingDatasetFolderNamesTheFolderAndTheDebianPackage() {
+        Path out = dir.resolve("out");
+        Outcome o = run("train", "--data", dir.resolve("nowhere").toString(), "--out", out.toString());
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).startsWith("coldstream: ").contains("nowhere").contains("dataset-fashion-mnist");
+        assertThat(o.err().strip().lines()).hasSize(1);
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aTruncatedIdxFileIsNamedAndNothingIsWritten() throws IOException {
+        Path data = dir.resolve("data");
+        writeIdx(data, "train", 20, 28, 28);
+        writeIdx(data, "t10k", 10, 28, 28);
+        Path images = data.resolve("train-images-idx3-ubyte");
+        byte[] whole = Files.readAllBytes(images);
+        Files.write(images, java.util.Arrays.copyOf(whole, whole.length - 100));
+        Path out = dir.resolve("out");
+        Outcome o = run("train", "--data", data.toString(), "--out", out.toString());
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("train-images-idx3-ubyte").contains("truncated");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anUnknownFlagValueNamesTheFlagAndTheAllowedValues() {
+        Outcome o = run("train", "--replay-policy", "lru", "--order", "random", "--out", dir.resolve("o").toString());
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("--replay-policy").contains("class-balanced").contains("reservoir")
+                .contains("--order").contains("class-incremental");
+        assertThat(o.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void aBudgetTooSmallForOneExampleIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path data = dir.resolve("data");
+        writeIdx(data, "train", 20, 28, 28);
+        writeIdx(data, "t10k", 10, 28, 28);
+        Path out = dir.resolve("out");
+        Outcome o = run("train", "--data", data.toString(), "--replay-budget", "512B", "--out", out.toString());
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("replay.budget").contains("512").contains("1x28x28");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anOutputFolderHoldingFilesIsRefused() throws IOException {
+        Path data = dir.resolve("data");
+        writeIdx(data, "train", 20, 28, 28);
+        writeIdx(data, "t10k", 10, 28, 28);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.writeString(out.resolve("results.json"), "{}");
+        Outcome o = run("train", "--data", data.toString(), "--out", out.toString());
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("already holds files");
+        assertThat(Files.readString(out.resolve("results.json"))).isEqualTo("{}");
+    }
+
+    @Test
+    void anUnknownFlagIsAUsageError() {
+        Outcome o = run("train", "--frobnicate", "3");
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("--frobnicate");
+    }
+
+    @Test
+    void helpListsTheDocumentedFlags() {
+        Outcome o = run("train", "--help");
+        assertThat(o.status()).isZero();
+        assertThat(o.out()).contains("--data", "--order", "--stage-classes", "--limit", "--seed", "--network",
+                "--replay-budget", "--replay-k", "--replay-policy", "--augment", "--lr", "--holdout-every",
+                "--snapshot-every", "--out");
+    }
+
+    /** Writes an IDX image/label pair (plain, not gzipped) of {@code count} examples with labels 0..9. */
+    static void writeIdx(Path dir, String split, int count, int rows, int cols) throws IOException {
+        Files.createDirectories(dir);
+        try (DataOutputStream images = new DataOutputStream(
+                Files.newOutputStream(dir.resolve(split + "-images-idx3-ubyte")));
+             DataOutputStream labels = new DataOutputStream(
+                     Files.newOutputStream(dir.resolve(split + "-labels-idx1-ubyte")))) {
+            images.writeInt(0x00000803);
+            images.writeInt(count);
+            images.writeInt(rows);
+            images.writeInt(cols);
+            labels.writeInt(0x00000801);
+            labels.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                for (int p = 0; p < rows * cols; p++) {
+                    images.writeByte((i * 31 + p) & 0xff);
+                }
+                labels.writeByte(i % 10);
+            }
+        }
+    }
+}

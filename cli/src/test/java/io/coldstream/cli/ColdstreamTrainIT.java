@@ -1,0 +1,64 @@
+package io.coldstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged command through its launcher, bin/coldstream, as a user does. */
+class ColdstreamTrainIT {
+
+    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int status, String out, String err) {
+    }
+
+    private Outcome launch(String... args) throws IOException, InterruptedException {
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of(LAUNCHER.toString())));
+        pb.command().addAll(List.of(args));
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
+                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
+        Process p = pb.start();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("launcher finished").isTrue();
+        return new Outcome(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void trainsOnFashionMnistAndWritesResultsAndSnapshots() throws Exception {
+        Path out = dir.resolve("run");
+        Outcome o = launch("train", "--limit", "150", "--holdout-every", "100", "--holdout-size", "200",
+                "--snapshot-every", "100", "--out", out.toString());
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).contains("trained on 150 examples");
+        // not a terminal: plain progress lines and events on stderr
+        assertThat(o.err()).contains("holdout at 100 examples").contains("150/150 (100.0%)").doesNotContain("\r");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("examplesSeen").asLong()).isEqualTo(150);
+        assertThat(results.get("holdout").size()).isEqualTo(1);
+        assertThat(results.get("configuration").get("replay").get("k").asInt()).isEqualTo(50);
+        assertThat(Files.readString(out.resolve("snapshots/LATEST")).trim()).isEqualTo("v000002");
+        assertThat(out.resolve("snapshots/v000002/model.zip")).isRegularFile();
+    }
+
+    @Test
+    void backendSaysWhatRunsAndWhy() throws Exception {
+        Outcome o = launch("backend");
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).contains("backend:     CPU").contains("linux-x86_64-onednn").contains("why:");
+    }
+}
