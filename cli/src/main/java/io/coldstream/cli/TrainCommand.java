@@ -67,6 +67,8 @@ final class TrainCommand implements Callable<Integer> {
     String snapshotEvery;
     @Option(names = "--threads", paramLabel = "N", description = "ND4J threads; must match OMP_NUM_THREADS, which bin/coldstream sets from it (default: backend default)")
     String threads;
+    @Option(names = "--onednn", paramLabel = "BOOL", description = "run convolution, pooling and batch norm on oneDNN (default: true)")
+    String onednn;
     @Option(names = "--out", paramLabel = "DIR", description = "output folder, must be new or empty (default: runs/<date-time>)")
     String out;
 
@@ -114,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
         put(m, "--holdout-size", holdoutSize);
         put(m, "--snapshot-every", snapshotEvery);
         put(m, "--threads", threads);
+        put(m, "--onednn", onednn);
         put(m, "--out", out);
         return m;
     }

@@ -56,6 +56,7 @@ public final class Backend {
             reasons.add("warning: OMP_WAIT_POLICY is " + (waitPolicy == null ? "unset" : waitPolicy)
                     + "; with more than one thread ND4J runs slower unless it is PASSIVE (bin/coldstream sets it)");
         }
+        boolean oneDnn = enableOneDnnLayers(settings.oneDnnLayers(), reasons);
         Properties info = Nd4j.getExecutioner().getEnvironmentInformation();
         String backend = env.isCPU() ? "CPU" : "CUDA";
         String nativeBuild = nativeBuild();
@@ -69,7 +70,36 @@ public final class Backend {
             blas += " " + env.blasMajorVersion() + "." + env.blasMinorVersion() + "." + env.blasPatchVersion();
         }
         return new BackendReport(backend, nativeBuild, device, env.maxThreads(),
-                Nd4j.defaultFloatingPointType().name(), blas, reasons);
+                Nd4j.defaultFloatingPointType().name(), blas, oneDnn, reasons);
+    }
+
+    /** The system property with which Deeplearning4j M2.1 turns its layer helpers on or off (default: off). */
+    static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+
+    /**
+     * Lets DL4J's layers use oneDNN: helpers must not be disabled (DL4J M2.1 disables them unless
+     * told otherwise) and DL4J's check must find the native build's oneDNN flag, which the bridge
+     * {@code org.nd4j.nativeblas.Nd4jCpu} makes visible.
+     */
+    private static boolean enableOneDnnLayers(boolean wanted, List<String> reasons) {
+        if (!wanted) {
+            System.setProperty(HELPERS_DISABLE_PROPERTY, "true");
+            reasons.add("oneDNN layers off: asked for; convolutions use DL4J's Java im2col path");
+            return false;
+        }
+        String userChoice = System.getProperty(HELPERS_DISABLE_PROPERTY);
+        if (userChoice != null && Boolean.parseBoolean(userChoice)) {
+            reasons.add("oneDNN layers off: -D" + HELPERS_DISABLE_PROPERTY + "=true was given");
+            return false;
+        }
+        System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
+        Nd4j.getEnvironment().allowHelpers(true);
+        boolean on = org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
+        reasons.add(on
+                ? "oneDNN layers on: convolution, pooling and batch norm run on oneDNN, several times faster than"
+                        + " DL4J's Java im2col path"
+                : "oneDNN layers off: the native build has no oneDNN; convolutions use DL4J's Java im2col path");
+        return on;
     }
 
     /**

@@ -11,19 +11,20 @@ import java.util.List;
  * @param threads threads ND4J's parallel loops use
  * @param dataType the default floating-point type of new arrays
  * @param blas the BLAS library and version
+ * @param oneDnnLayers whether Deeplearning4j's convolution, pooling and batch-norm layers run on oneDNN
  * @param reasons one line per decision, saying what was chosen and why
  */
 public record BackendReport(String backend, String nativeBuild, String device, int threads, String dataType,
-        String blas, List<String> reasons) {
+        String blas, boolean oneDnnLayers, List<String> reasons) {
 
     /** Copies the reasons. */
     public BackendReport {
         reasons = List.copyOf(reasons);
     }
 
-    /** @return a one-line summary for logs: {@code "CPU linux-x86_64-onednn, 2 threads, FLOAT, OpenBLAS 0.3.19"} */
+    /** @return a one-line summary for logs: {@code "CPU linux-x86_64-onednn, 2 threads, FLOAT, oneDNN layers on, OPENBLAS on 2 cores, amd64"} */
     public String summary() {
         return backend + " " + nativeBuild + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", " + dataType
-                + ", " + blas + " on " + device;
+                + ", oneDNN layers " + (oneDnnLayers ? "on" : "off") + ", " + blas + " on " + device;
     }
 }

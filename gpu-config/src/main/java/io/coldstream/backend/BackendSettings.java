@@ -8,8 +8,10 @@ import io.coldstream.core.ConfigurationException;
  * @param threads threads for ND4J's own parallel loops and BLAS; {@code 0} keeps ND4J's choice
  *     (OMP_NUM_THREADS, or the number of cores). Results are bit-identical run to run only for
  *     the same thread count, so a run records the count it used.
+ * @param oneDnnLayers let Deeplearning4j's convolution, pooling and batch-norm layers run on
+ *     oneDNN (when the native build has it); {@code false} keeps DL4J's built-in Java paths
  */
-public record BackendSettings(int threads) {
+public record BackendSettings(int threads, boolean oneDnnLayers) {
 
     /** Validates the thread count. */
     public BackendSettings {
@@ -18,8 +20,16 @@ public record BackendSettings(int threads) {
         }
     }
 
-    /** @return settings that keep every backend default */
+    /** @return the backend's thread count, oneDNN layers on */
     public static BackendSettings defaults() {
-        return new BackendSettings(0);
+        return new BackendSettings(0, true);
+    }
+
+    /**
+     * @param threads the thread count, {@code 0} = backend default
+     * @return these settings with another thread count
+     */
+    public BackendSettings withThreads(int threads) {
+        return new BackendSettings(threads, oneDnnLayers);
     }
 }

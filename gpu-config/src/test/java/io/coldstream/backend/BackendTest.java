@@ -21,6 +21,10 @@ class BackendTest {
         assertThat(report.threads()).isEqualTo(threads);
         assertThat(report.summary()).contains("CPU linux-x86_64-onednn, " + threads + " thread");
         assertThat(report.summary()).contains("FLOAT");
+        // the bridge makes DL4J's own oneDNN check succeed on the onednn native build
+        assertThat(report.oneDnnLayers()).isTrue();
+        assertThat(org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled()).isTrue();
+        assertThat(System.getProperty("org.eclipse.deeplearning4j.helpers.disable")).isEqualTo("false");
         INDArray a = Nd4j.createFromArray(new float[][] {{1, 2}, {3, 4}});
         assertThat(a.mmul(a).getFloat(1, 1)).isEqualTo(22f);
     }
@@ -28,15 +32,15 @@ class BackendTest {
     @Test
     void refusesAThreadCountTheLoadedLibraryCannotHonour() {
         int actual = Backend.start(BackendSettings.defaults()).threads();
-        assertThatThrownBy(() -> Backend.start(new BackendSettings(actual + 1)))
+        assertThatThrownBy(() -> Backend.start(BackendSettings.defaults().withThreads(actual + 1)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("OMP_NUM_THREADS=" + (actual + 1));
-        assertThat(Backend.start(new BackendSettings(actual)).threads()).isEqualTo(actual);
+        assertThat(Backend.start(BackendSettings.defaults().withThreads(actual)).threads()).isEqualTo(actual);
     }
 
     @Test
     void rejectsNegativeThreads() {
-        assertThatThrownBy(() -> new BackendSettings(-1))
+        assertThatThrownBy(() -> new BackendSettings(-1, true))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("threads was -1");
     }

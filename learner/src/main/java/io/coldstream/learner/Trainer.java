@@ -93,7 +93,7 @@ public final class Trainer implements AutoCloseable {
                 root.derive("replay"));
         this.augmentation = Augmentations.parse(config.augment(), config.augmentOptions());
         this.augmentRandom = root.derive("augment");
-        this.backend = Backend.start(new BackendSettings(config.threads()));
+        this.backend = Backend.start(new BackendSettings(config.threads(), config.onednn()));
         this.network = Networks.create(config.network(), shape, numClasses, config.optimizer(),
                 root.derive("init").nextLong(), Math.max(1 + config.replayK(), EVAL_BATCH));
         int[] subset = HoldoutSubsets.choose(test.size(), config.holdoutSize(), root.derive("holdout"));

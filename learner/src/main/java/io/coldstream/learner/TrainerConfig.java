@@ -42,12 +42,13 @@ import java.util.function.Function;
  * @param snapshotEvery publish a snapshot every this many examples; {@code 0} = only at the end
  * @param out the run's output folder
  * @param threads ND4J threads; {@code 0} = backend default
+ * @param onednn let convolution, pooling and batch-norm layers run on oneDNN
  */
 public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long limit, long seed,
         NetworkKind network, ByteSize replayBudget, int replayK, EvictionPolicy replayPolicy, String augment,
         boolean augmentNew, int cropPadding, double mixupAlpha, double lr, double momentum,
         LearningRateSchedule schedule, long holdoutEvery, int holdoutSize, long snapshotEvery, Path out,
-        int threads) {
+        int threads, boolean onednn) {
 
     /** Checks the fields that the builder cannot get wrong only by mistake. */
     public TrainerConfig {
@@ -106,6 +107,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         m.put("snapshot", Map.of("every", snapshotEvery));
         m.put("out", out.toString());
         m.put("threads", threads);
+        m.put("onednn", onednn);
         return m;
     }
 
@@ -122,7 +124,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
 
         private static final List<String> KEYS = List.of("data", "order", "stage.classes", "limit", "seed", "network",
                 "replay.budget", "replay.k", "replay.policy", "augment", "augment.new", "crop.padding", "mixup.alpha",
-                "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads");
+                "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads", "onednn");
 
         private final List<String> problems = new ArrayList<>();
         private boolean flagNames;
@@ -147,6 +149,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private long snapshotEvery = 5000;
         private Path out = Path.of("runs", "run");
         private int threads = 0;
+        private boolean onednn = true;
 
         private Builder() {
         }
@@ -220,6 +223,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "snapshot.every" -> snapshotEvery = parse(key, v, "a whole number", Long::parseLong);
                 case "out" -> out = parse(key, v, "a folder path", Path::of);
                 case "threads" -> threads = parse(key, v, "a whole number", Integer::parseInt);
+                case "onednn" -> onednn = parse(key, v, "true or false", Builder::parseBoolean);
                 default -> problems.add("unknown key '" + rawKey + "'; known keys are " + String.join(", ",
                         flagNames ? KEYS.stream().map(this::shown).toList() : KEYS));
             }
@@ -269,6 +273,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "snapshot.every" -> snapshotEvery;
                 case "out" -> out;
                 case "threads" -> threads;
+                case "onednn" -> onednn;
                 default -> throw new IllegalStateException("no current value for " + key);
             };
         }
@@ -309,7 +314,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             }
             return new TrainerConfig(data, order, stageClasses, limit, seed, network, replayBudget, replayK,
                     replayPolicy, augment, augmentNew, cropPadding, mixupAlpha, lr, momentum, schedule, holdoutEvery,
-                    holdoutSize, snapshotEvery, out, threads);
+                    holdoutSize, snapshotEvery, out, threads, onednn);
         }
 
         private void atLeast(List<String> all, String key, long value, long min) {
