@@ -166,6 +166,6 @@ abstract class AugmentationContractTest {
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
-        assertThat(allocated).as("bytes allocated by 10,000 calls of %s", augmentation).isLessThan(1024);
+        assertThat(allocated).as("bytes allocated by 10,000 calls of %s", augmentation).isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }
 }

@@ -110,7 +110,7 @@ class PrequentialAccuracyTest {
         long allocated = Allocations.allocatedBytes() - before;
 
         assertThat(accuracy.seen()).isEqualTo(60_000);
-        assertThat(allocated).isLessThan(1024);
+        assertThat(allocated).isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }
 
     @Test

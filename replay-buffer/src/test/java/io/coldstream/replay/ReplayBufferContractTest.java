@@ -356,7 +356,7 @@ abstract class ReplayBufferContractTest {
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertThat(drawn).isEqualTo(10_000 * k);
-        assertThat(allocated).as("bytes allocated by 10,000 offers and 10,000 samples").isLessThan(1024);
+        assertThat(allocated).as("bytes allocated by 10,000 offers and 10,000 samples").isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }
 
     /** Offers a fixed stream and records every sample drawn along the way. */

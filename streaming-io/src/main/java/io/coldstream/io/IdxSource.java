@@ -5,6 +5,7 @@ import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
 
@@ -65,17 +66,35 @@ public final class IdxSource implements ExampleSource {
      * @param order the ordering
      * @param stageClasses classes per class-incremental stage, {@code >= 1} (see {@link StreamOrders#order})
      * @param random the generator the ordering draws from; advanced
-     * @param limit the most examples to stream; {@code <= 0} streams all
+     * @param limit the most examples to stream; {@code <= 0} streams all. A limited class-incremental
+     *     stream is a seeded random subset of {@code limit} examples arranged in class stages, so every
+     *     class still arrives
      * @param partitionName the partition name of every {@link StreamPosition}, not blank
      * @return the source
      */
     public static IdxSource ordered(IdxDataset data, StreamOrder order, int stageClasses, SeededRandom random,
             long limit, String partitionName) {
-        int[] indices = StreamOrders.order(data.labels(), order, stageClasses, random);
+        int[] labels = data.labels();
         String name = order == StreamOrder.CLASS_INCREMENTAL
                 ? order.cliName() + ", " + stageClasses + " class" + (stageClasses == 1 ? "" : "es") + " per stage"
                 : order.cliName();
-        return new IdxSource(data, indices, limit, partitionName, name);
+        if (order == StreamOrder.CLASS_INCREMENTAL && limit > 0 && limit < labels.length) {
+            // A limited class-incremental stream is a seeded random subset of `limit` examples arranged
+            // in class stages, so that every class still arrives; cutting the full arrangement short
+            // would stream only the first stage's classes.
+            int[] subset = Arrays.copyOf(StreamOrders.order(labels, StreamOrder.IID, stageClasses, random), (int) limit);
+            int[] subsetLabels = new int[subset.length];
+            for (int i = 0; i < subset.length; i++) {
+                subsetLabels[i] = labels[subset[i]];
+            }
+            int[] local = StreamOrders.order(subsetLabels, order, stageClasses, random);
+            int[] indices = new int[local.length];
+            for (int i = 0; i < local.length; i++) {
+                indices[i] = subset[local[i]];
+            }
+            return new IdxSource(data, indices, limit, partitionName, name + ", over a seeded subset of " + limit);
+        }
+        return new IdxSource(data, StreamOrders.order(labels, order, stageClasses, random), limit, partitionName, name);
     }
 
     /**

@@ -129,7 +129,7 @@ class IdxDatasetTest {
         long allocated = IdxTestFiles.allocatedBytes() - before;
 
         assertThat(checksum).isNotZero();
-        assertThat(allocated).isLessThan(1024);
+        assertThat(allocated).isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }
 
     @Test

@@ -120,7 +120,8 @@ class IdxSourceTest {
         assertThat(source.numClasses()).isEqualTo(4);
         assertThat(source.describe()).isEqualTo("idx:" + dir.toAbsolutePath() + " (iid, 6 examples)");
         assertThat(IdxSource.ordered(data, StreamOrder.CLASS_INCREMENTAL, 2, new SeededRandom(1), 3, "train")
-                .describe()).isEqualTo("idx:" + dir.toAbsolutePath() + " (class-incremental, 2 classes per stage, 3 examples)");
+                .describe()).isEqualTo("idx:" + dir.toAbsolutePath()
+                        + " (class-incremental, 2 classes per stage, over a seeded subset of 3, 3 examples)");
     }
 
     @Test
@@ -141,5 +142,37 @@ class IdxSourceTest {
         source.close();
 
         assertThatThrownBy(source::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void aLimitedClassIncrementalStreamStillBringsEveryClassInStages() {
+        int n = 400;
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 4);
+        }
+        IdxDataset many = IdxDataset.read(write(dir.resolve("m-images"), images(n, 1, 1, pattern(n))),
+                write(dir.resolve("m-labels"), labels(labels)));
+        try (IdxSource source = IdxSource.ordered(many, StreamOrder.CLASS_INCREMENTAL, 2, new SeededRandom(3), 40,
+                "train")) {
+            int[] seen = new int[40];
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                Example e = source.next();
+                seen[i] = e.label();
+                ids.add(e.id());
+            }
+            assertThat(source.next()).isNull();
+            assertThat(ids).hasSize(40);
+            // classes 0 and 1 first, then 2 and 3; all four arrive
+            int firstLate = 0;
+            while (seen[firstLate] < 2) {
+                firstLate++;
+            }
+            assertThat(Arrays.stream(seen, 0, firstLate)).allMatch(l -> l < 2);
+            assertThat(Arrays.stream(seen, firstLate, 40)).allMatch(l -> l >= 2);
+            assertThat(Arrays.stream(seen).distinct().sorted().toArray()).containsExactly(0, 1, 2, 3);
+            assertThat(source.describe()).contains("over a seeded subset of 40");
+        }
     }
 }
