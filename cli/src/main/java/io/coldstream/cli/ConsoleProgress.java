@@ -8,8 +8,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Shows training progress: on a terminal one line rewritten in place; otherwise (CI, log files)
- * a plain line every ten seconds. Events (holdout evaluations, snapshots) get lines of their own.
+ * Shows training progress: on a terminal a progress bar with rate and ETA, rewritten in place;
+ * otherwise (CI, log files) a plain line every ten seconds. Events (holdout evaluations, snapshots) get lines of their own.
  */
 final class ConsoleProgress implements TrainerListener {
 
@@ -35,6 +35,7 @@ final class ConsoleProgress implements TrainerListener {
     public void onProgress(Progress p) {
         String line = format(p);
         if (terminal) {
+            line = bar(p) + line;
             out.print("\r" + line + "\033[K");
             lineOpen = true;
         } else if (p.elapsedSeconds() - lastPlain >= PLAIN_INTERVAL_SECONDS || p.examplesSeen() == p.total()) {
@@ -67,6 +68,17 @@ final class ConsoleProgress implements TrainerListener {
         }
         out.println(text);
         out.flush();
+    }
+
+    private static final int BAR_WIDTH = 24;
+
+    /** @return {@code [#######.................] } for a bounded stream, empty otherwise */
+    static String bar(Progress p) {
+        if (p.total() <= 0) {
+            return "";
+        }
+        int filled = (int) Math.min(BAR_WIDTH, BAR_WIDTH * p.examplesSeen() / p.total());
+        return "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] ";
     }
 
     static String format(Progress p) {

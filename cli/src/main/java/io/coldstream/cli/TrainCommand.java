@@ -1,5 +1,7 @@
 package io.coldstream.cli;
 
+import io.coldstream.eval.ReportFiles;
+import io.coldstream.eval.RunReport;
 import io.coldstream.learner.TrainResult;
 import io.coldstream.learner.Trainer;
 import io.coldstream.learner.TrainerConfig;
@@ -12,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,6 +30,9 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file whose keys mirror the flags (replay: {budget: 16MB}); flags override it")
+    Path configFile;
     @Option(names = "--data", paramLabel = "DIR",
             description = "IDX folder: train-* is the stream, t10k-* the holdout (default: /usr/share/datasets/fashion-mnist)")
     String data;
@@ -69,6 +76,12 @@ final class TrainCommand implements Callable<Integer> {
     String threads;
     @Option(names = "--onednn", paramLabel = "BOOL", description = "run convolution, pooling and batch norm on oneDNN (default: true)")
     String onednn;
+    @Option(names = "--metrics-port", paramLabel = "P", description = "serve Prometheus metrics at http://HOST:P/metrics during the run (default: off)")
+    String metricsPort;
+    @Option(names = "--metrics-host", paramLabel = "HOST", description = "address of the metrics endpoint (default: 127.0.0.1)")
+    String metricsHost;
+    @Option(names = "--metrics-every", paramLabel = "N", description = "a line in metrics.jsonl every N examples (default: 100)")
+    String metricsEvery;
     @Option(names = "--out", paramLabel = "DIR", description = "output folder, must be new or empty (default: runs/<date-time>)")
     String out;
 
@@ -77,19 +90,31 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         TrainerConfig.Builder builder = TrainerConfig.builder().nameKeysAsFlags();
+        if (configFile != null) {
+            ConfigFile.read(configFile).forEach(builder::set);
+        }
         given().forEach(builder::set);
-        if (out == null) {
+        if (out == null && (configFile == null || !ConfigFile.read(configFile).containsKey("out"))) {
             builder.set("--out", Path.of("runs", LocalDateTime.now()
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))).toString());
         }
         TrainerConfig config = builder.build();
-        try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC())) {
-            ConsoleProgress progress = new ConsoleProgress(stderr, System.console() != null);
-            TrainResult result = trainer.run(progress);
-            stdout.printf(Locale.ROOT, "trained on %d examples at %.1f steps/s; prequential accuracy %.4f, "
-                    + "final holdout accuracy %.4f; results in %s%n", result.examplesSeen(), result.stepsPerSecond(),
-                    result.prequentialAccuracy(), result.finalAccuracy(), config.out().resolve("results.json"));
-            stdout.flush();
+        try (MetricsServer server = config.metricsPort() > 0
+                ? MetricsServer.start(config.metricsHost(), config.metricsPort()) : null) {
+            MeterRegistry registry = server != null ? server.registry() : new SimpleMeterRegistry();
+            try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC(), registry)) {
+                if (server != null) {
+                    stderr.println("metrics:  http://" + server.host() + ":" + server.port() + "/metrics");
+                }
+                ConsoleProgress progress = new ConsoleProgress(stderr, System.console() != null);
+                TrainResult result = trainer.run(progress);
+                ReportFiles report = RunReport.write(config.out());
+                stdout.printf(Locale.ROOT, "trained on %d examples at %.1f steps/s; prequential accuracy %.4f, "
+                        + "final holdout accuracy %.4f; results in %s, report in %s%n", result.examplesSeen(),
+                        result.stepsPerSecond(), result.prequentialAccuracy(), result.finalAccuracy(),
+                        config.out().resolve("results.json"), report.summary());
+                stdout.flush();
+            }
         }
         return 0;
     }
@@ -117,6 +142,9 @@ final class TrainCommand implements Callable<Integer> {
         put(m, "--snapshot-every", snapshotEvery);
         put(m, "--threads", threads);
         put(m, "--onednn", onednn);
+        put(m, "--metrics-port", metricsPort);
+        put(m, "--metrics-host", metricsHost);
+        put(m, "--metrics-every", metricsEvery);
         put(m, "--out", out);
         return m;
     }

@@ -42,7 +42,7 @@ class ColdstreamTrainIT {
     void trainsOnFashionMnistAndWritesResultsAndSnapshots() throws Exception {
         Path out = dir.resolve("run");
         Outcome o = launch("train", "--limit", "150", "--holdout-every", "100", "--holdout-size", "200",
-                "--snapshot-every", "100", "--out", out.toString());
+                "--snapshot-every", "100", "--metrics-every", "100", "--out", out.toString());
         assertThat(o.status()).as(o.err()).isZero();
         assertThat(o.out()).contains("trained on 150 examples");
         // not a terminal: plain progress lines and events on stderr
@@ -53,6 +53,25 @@ class ColdstreamTrainIT {
         assertThat(results.get("configuration").get("replay").get("k").asInt()).isEqualTo(50);
         assertThat(Files.readString(out.resolve("snapshots/LATEST")).trim()).isEqualTo("v000002");
         assertThat(out.resolve("snapshots/v000002/model.zip")).isRegularFile();
+        // the metrics log and the report
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertThat(lines).hasSize(1 + 1 + 1); // interval at 100, holdout at 100, final
+        assertThat(new ObjectMapper().readTree(lines.get(lines.size() - 1)).get("kind").asText()).isEqualTo("final");
+        assertValidReport(out.resolve("report"));
+        // coldstream report rebuilds it from the metrics log
+        Files.delete(out.resolve("report/accuracy.png"));
+        Outcome rebuilt = launch("report", out.toString());
+        assertThat(rebuilt.status()).as(rebuilt.err()).isZero();
+        assertValidReport(out.resolve("report"));
+    }
+
+    private static void assertValidReport(Path report) throws IOException {
+        assertThat(Files.readString(report.resolve("summary.md"))).contains("accuracy.png");
+        for (String png : List.of("accuracy.png", "loss.png", "throughput.png", "replay-classes.png")) {
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(report.resolve(png).toFile());
+            assertThat(image).as(png).isNotNull();
+            assertThat(image.getWidth()).isGreaterThan(100);
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -53,6 +54,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final ObjectMapper json;
     private final ExecutorService writer;
     private final List<Future<SnapshotManifest>> pending = new ArrayList<>();
+    private final Consumer<SnapshotManifest> onPublished;
     private long nextVersion;
     private SnapshotManifest latest;
 
@@ -61,8 +63,18 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @param clock the source of {@code createdAt}
      */
     public SnapshotPublisher(Path store, Clock clock) {
+        this(store, clock, m -> { });
+    }
+
+    /**
+     * @param store the snapshot folder; created if missing. Versions continue after the highest present.
+     * @param clock the source of {@code createdAt}
+     * @param onPublished called on the writer thread once a snapshot is complete and {@code LATEST} names it
+     */
+    public SnapshotPublisher(Path store, Clock clock, Consumer<SnapshotManifest> onPublished) {
         this.store = store;
         this.clock = clock;
+        this.onPublished = onPublished;
         this.json = mapper();
         try {
             Files.createDirectories(store);
@@ -129,6 +141,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         synchronized (this) {
             latest = manifest;
         }
+        onPublished.accept(manifest);
         return manifest;
     }
 
@@ -211,6 +224,19 @@ public final class SnapshotPublisher implements AutoCloseable {
             }
         }
         return highest;
+    }
+
+    /**
+     * @param version a version name such as {@code v000042}
+     * @return its number, such as 42
+     * @throws IllegalArgumentException if the name is not a version
+     */
+    public static long versionNumber(String version) {
+        Matcher m = VERSION.matcher(version);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + version + "' is not a snapshot version such as v000042");
+        }
+        return Long.parseLong(m.group(1));
     }
 
     /**

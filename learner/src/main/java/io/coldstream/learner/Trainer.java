@@ -22,14 +22,22 @@ import io.coldstream.io.IdxSource;
 import io.coldstream.learner.internal.AtomicFiles;
 import io.coldstream.replay.ReplayBuffer;
 import io.coldstream.replay.ReplayBuffers;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Pointer;
 import java.util.stream.Stream;
 
 /**
@@ -73,8 +81,10 @@ public final class Trainer implements AutoCloseable {
     private final Network network;
     private final HoldoutEvaluator periodicHoldout;
     private final HoldoutEvaluator finalHoldout;
+    private final TrainerMetrics metrics;
+    private long startMillis;
 
-    private Trainer(TrainerConfig config, Clock clock) {
+    private Trainer(TrainerConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
         this.clock = clock;
         requireFreshOutput(config.out());
@@ -100,6 +110,11 @@ public final class Trainer implements AutoCloseable {
         this.periodicHoldout = new HoldoutEvaluator(examples(test, subset), numClasses, EVAL_BATCH);
         this.finalHoldout = new HoldoutEvaluator(examples(test, HoldoutSubsets.choose(test.size(), 0, root)),
                 numClasses, EVAL_BATCH);
+        Path name = config.out().toAbsolutePath().normalize().getFileName();
+        this.metrics = new TrainerMetrics(registry, name == null ? "run" : name.toString(), "idx",
+                config.replayPolicy().cliName(), clock);
+        metrics.bindReplay(replay);
+        metrics.bindSourceLag(() -> source.remaining().orElse(-1));
     }
 
     /**
@@ -112,7 +127,20 @@ public final class Trainer implements AutoCloseable {
      * @throws ColdstreamException (a subclass) saying what is wrong
      */
     public static Trainer prepare(TrainerConfig config, Clock clock) {
-        return new Trainer(config, clock);
+        return prepare(config, clock, new SimpleMeterRegistry());
+    }
+
+    /**
+     * As {@link #prepare(TrainerConfig, Clock)}, with the run's meters in the given registry
+     * (see {@link TrainerMetrics}).
+     *
+     * @param config the run's configuration
+     * @param clock the clock for rates and snapshot times
+     * @param registry where the run's meters go, such as a Prometheus registry
+     * @return a trainer ready to {@link #run}
+     */
+    public static Trainer prepare(TrainerConfig config, Clock clock, MeterRegistry registry) {
+        return new Trainer(config, clock, registry);
     }
 
     private static void requireFreshOutput(Path out) {
@@ -169,13 +197,18 @@ public final class Trainer implements AutoCloseable {
         double loss = Double.NaN;
         long evalMillis = 0;
         long start = clock.millis();
+        startMillis = start;
         long lastReport = start;
         long seenAtLastReport = 0;
+        Interval interval = new Interval(start);
 
-        try (SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), clock)) {
+        try (MetricsLog log = new MetricsLog(out.resolve(MetricsLog.FILE));
+             SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), clock,
+                     m -> metrics.snapshot(SnapshotPublisher.versionNumber(m.version())))) {
             long lastSnapshotAt = 0;
             Example ex;
             while ((ex = source.next()) != null) {
+                long t0 = System.nanoTime();
                 // 1. test, then train
                 batch.setRow(0, ex.pixels(), 0, ex.label());
                 network.predict(batch.features(), 1, predicted);
@@ -194,14 +227,19 @@ public final class Trainer implements AutoCloseable {
                 replay.offer(ex);
                 positions.put(ex.position().partition(), ex.position());
                 seen++;
+                metrics.step(System.nanoTime() - t0, loss);
+                interval.add(loss);
 
                 if (config.holdoutEvery() > 0 && seen % config.holdoutEvery() == 0) {
-                    long t0 = clock.millis();
+                    long h0 = System.nanoTime();
                     HoldoutResult r = periodicHoldout.evaluate(network::predict);
-                    evalMillis += clock.millis() - t0;
+                    long hNanos = System.nanoTime() - h0;
+                    evalMillis += hNanos / 1_000_000;
+                    metrics.holdout(r.accuracy(), hNanos);
                     holdout.add(new TrainResult.HoldoutPoint(seen, r.accuracy()));
                     lastHoldout = r.accuracy();
                     listener.onHoldout(seen, r);
+                    log.append(line("holdout", seen, interval, loss, prequential, lastHoldout, publisher));
                     lastReport = clock.millis();
                     seenAtLastReport = seen;
                 }
@@ -210,16 +248,22 @@ public final class Trainer implements AutoCloseable {
                             config.describe()), seen);
                     lastSnapshotAt = seen;
                 }
+                if (seen % config.metricsEvery() == 0) {
+                    log.append(line("interval", seen, interval, loss, prequential, lastHoldout, publisher));
+                }
                 long now = clock.millis();
                 if (now - lastReport >= PROGRESS_INTERVAL_MS) {
                     double rate = (seen - seenAtLastReport) * 1000.0 / Math.max(1, now - lastReport);
+                    metrics.progress(prequential.accuracy(), prequential.windowAccuracy(), rate);
                     listener.onProgress(progress(seen, total, rate, prequential, loss, now - start));
                     lastReport = now;
                     seenAtLastReport = seen;
                 }
             }
             long trainMillis = clock.millis() - start - evalMillis;
+            long f0 = System.nanoTime();
             HoldoutResult finalResult = finalHoldout.evaluate(network::predict);
+            metrics.holdout(finalResult.accuracy(), System.nanoTime() - f0);
             if (seen > lastSnapshotAt) {
                 listener.onSnapshot(publisher.publish(network.copy(), seen, finalResult.accuracy(),
                         offsets(positions), config.describe()), seen);
@@ -227,21 +271,99 @@ public final class Trainer implements AutoCloseable {
             publisher.awaitAll();
             SnapshotManifest latest = publisher.latest();
             long end = clock.millis();
-            listener.onProgress(progress(seen, total, seen * 1000.0 / Math.max(1, trainMillis), prequential, loss,
-                    end - start));
+            double stepsPerSecond = seen * 1000.0 / Math.max(1, trainMillis);
+            metrics.progress(prequential.accuracy(), prequential.windowAccuracy(), stepsPerSecond);
+            listener.onProgress(progress(seen, total, stepsPerSecond, prequential, loss, end - start));
+            log.append(line("final", seen, interval, loss, prequential, finalResult.accuracy(), publisher));
             List<Integer> classCounts = new ArrayList<>();
             for (int c = 0; c < numClasses; c++) {
                 classCounts.add(replay.classCount(c));
             }
             TrainResult result = new TrainResult(seen, prequential.accuracy(), holdout, finalResult.accuracy(),
-                    seen * 1000.0 / Math.max(1, trainMillis), (end - start) / 1000.0, replay.size(),
-                    replay.bytesUsed(), replay.budgetBytes(), replay.evictions(), classCounts, 0,
-                    network.parameterCount(), latest == null ? null : latest.version(), backend.summary(),
-                    backend.threads(), config.describe());
+                    stepsPerSecond, (end - start) / 1000.0, replay.size(), replay.bytesUsed(), replay.budgetBytes(),
+                    replay.evictions(), classCounts, 0, network.parameterCount(),
+                    latest == null ? null : latest.version(), backend.summary(), backend.threads(),
+                    config.describe());
             writeResults(out.resolve("results.json"), result);
             listener.onFinish(result);
             return result;
         }
+    }
+
+    /** Loss and rate bookkeeping between two metrics lines. */
+    private static final class Interval {
+        private long startMillis;
+        private long seenAtStart;
+        private double lossSum;
+        private int lossCount;
+
+        Interval(long startMillis) {
+            this.startMillis = startMillis;
+        }
+
+        void add(double loss) {
+            if (Double.isFinite(loss)) {
+                lossSum += loss;
+                lossCount++;
+            }
+        }
+    }
+
+    private Map<String, Object> line(String kind, long seen, Interval interval, double loss,
+            PrequentialAccuracy prequential, Double holdoutAccuracy, SnapshotPublisher publisher) {
+        long now = clock.millis();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", kind);
+        m.put("time", clock.instant().toString());
+        m.put("elapsedSeconds", (now - startMillis) / 1000.0);
+        m.put("examplesSeen", seen);
+        m.put("examplesPerSecond", finite((seen - interval.seenAtStart) * 1000.0
+                / Math.max(1, now - interval.startMillis)));
+        m.put("loss", finite(loss));
+        m.put("meanLoss", interval.lossCount == 0 ? null : interval.lossSum / interval.lossCount);
+        m.put("prequentialAccuracy", finite(prequential.accuracy()));
+        m.put("windowAccuracy", finite(prequential.windowAccuracy()));
+        m.put("holdoutAccuracy", holdoutAccuracy);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("entries", replay.size());
+        r.put("capacity", replay.capacity());
+        r.put("bytes", replay.bytesUsed());
+        r.put("budgetBytes", replay.budgetBytes());
+        r.put("evictions", replay.evictions());
+        List<Integer> counts = new ArrayList<>(numClasses);
+        for (int c = 0; c < numClasses; c++) {
+            counts.add(replay.classCount(c));
+        }
+        r.put("classCounts", counts);
+        m.put("replay", r);
+        HistogramSnapshot steps = metrics.stepTimer().takeSnapshot();
+        if (steps.count() > 0) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("mean", finite(steps.mean(TimeUnit.MILLISECONDS)));
+            for (ValueAtPercentile p : steps.percentileValues()) {
+                t.put("p" + Math.round(p.percentile() * 100), finite(p.value(TimeUnit.MILLISECONDS)));
+            }
+            t.put("max", finite(steps.max(TimeUnit.MILLISECONDS)));
+            m.put("stepMillis", t);
+        } else {
+            m.put("stepMillis", null);
+        }
+        SnapshotManifest latest = publisher.latest();
+        m.put("snapshotVersion", latest == null ? null : latest.version());
+        m.put("badRecords", 0);
+        m.put("jvmHeapUsedBytes", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        m.put("offHeapBytes", Pointer.totalBytes());
+        if (!kind.equals("holdout")) {
+            interval.startMillis = now;
+            interval.seenAtStart = seen;
+            interval.lossSum = 0;
+            interval.lossCount = 0;
+        }
+        return m;
+    }
+
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private long total() {

@@ -9,6 +9,7 @@ import io.coldstream.io.StreamOrder;
 import io.coldstream.replay.EvictionPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +44,15 @@ import java.util.function.Function;
  * @param out the run's output folder
  * @param threads ND4J threads; {@code 0} = backend default
  * @param onednn let convolution, pooling and batch-norm layers run on oneDNN
+ * @param metricsEvery write a line to {@code metrics.jsonl} every this many examples
+ * @param metricsPort serve Prometheus metrics on this port; {@code 0} = no endpoint
+ * @param metricsHost the address the metrics endpoint binds to
  */
 public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long limit, long seed,
         NetworkKind network, ByteSize replayBudget, int replayK, EvictionPolicy replayPolicy, String augment,
         boolean augmentNew, int cropPadding, double mixupAlpha, double lr, double momentum,
         LearningRateSchedule schedule, long holdoutEvery, int holdoutSize, long snapshotEvery, Path out,
-        int threads, boolean onednn) {
+        int threads, boolean onednn, long metricsEvery, int metricsPort, String metricsHost) {
 
     /** Checks the fields that the builder cannot get wrong only by mistake. */
     public TrainerConfig {
@@ -108,6 +112,11 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         m.put("out", out.toString());
         m.put("threads", threads);
         m.put("onednn", onednn);
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("every", metricsEvery);
+        metrics.put("port", metricsPort);
+        metrics.put("host", metricsHost);
+        m.put("metrics", metrics);
         return m;
     }
 
@@ -124,9 +133,12 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
 
         private static final List<String> KEYS = List.of("data", "order", "stage.classes", "limit", "seed", "network",
                 "replay.budget", "replay.k", "replay.policy", "augment", "augment.new", "crop.padding", "mixup.alpha",
-                "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads", "onednn");
+                "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads", "onednn", "metrics.every", "metrics.port",
+                "metrics.host");
 
-        private final List<String> problems = new ArrayList<>();
+        /** Problems found by {@link #set}, by key: setting a key again (a flag over a file) replaces its problem. */
+        private final Map<String, String> problems = new LinkedHashMap<>();
+        private final Map<String, Boolean> givenAsFlag = new HashMap<>();
         private boolean flagNames;
         private Path data = FashionMnist.DEFAULT_DIR;
         private StreamOrder order = StreamOrder.IID;
@@ -150,6 +162,9 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private Path out = Path.of("runs", "run");
         private int threads = 0;
         private boolean onednn = true;
+        private long metricsEvery = 100;
+        private int metricsPort = 0;
+        private String metricsHost = "127.0.0.1";
 
         private Builder() {
         }
@@ -160,8 +175,9 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         }
 
         /**
-         * Name keys in messages as command-line flags ({@code --replay-budget}) rather than as
-         * config keys ({@code replay.budget}).
+         * Name keys that were never set in messages as command-line flags ({@code --replay-budget})
+         * rather than as config keys ({@code replay.budget}). A key that was set is always named
+         * the way it was given.
          *
          * @return this builder
          */
@@ -187,7 +203,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         }
 
         private String shown(String key) {
-            return flagNames ? "--" + key.replace('.', '-') : key;
+            return givenAsFlag.getOrDefault(key, flagNames) ? "--" + key.replace('.', '-') : key;
         }
 
         /**
@@ -200,6 +216,8 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
          */
         public Builder set(String rawKey, String value) {
             String key = normalise(rawKey);
+            givenAsFlag.put(key, rawKey.startsWith("--"));
+            problems.remove(key);
             String v = value == null ? "" : value.trim();
             switch (key) {
                 case "data" -> data = parse(key, v, "a folder path", Path::of);
@@ -224,8 +242,12 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "out" -> out = parse(key, v, "a folder path", Path::of);
                 case "threads" -> threads = parse(key, v, "a whole number", Integer::parseInt);
                 case "onednn" -> onednn = parse(key, v, "true or false", Builder::parseBoolean);
-                default -> problems.add("unknown key '" + rawKey + "'; known keys are " + String.join(", ",
-                        flagNames ? KEYS.stream().map(this::shown).toList() : KEYS));
+                case "metrics.every" -> metricsEvery = parse(key, v, "a whole number", Long::parseLong);
+                case "metrics.port" -> metricsPort = parse(key, v, "a whole number", Integer::parseInt);
+                case "metrics.host" -> metricsHost = v;
+                case "augment.list" -> augment = v;
+                default -> problems.put(key, "unknown key '" + rawKey + "'; known keys are " + String.join(", ",
+                        rawKey.startsWith("--") ? KEYS.stream().map(k -> "--" + k.replace('.', '-')).toList() : KEYS));
             }
             return this;
         }
@@ -242,9 +264,9 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             try {
                 return parser.apply(value);
             } catch (ConfigurationException e) {
-                problems.add(shown(key) + ": " + e.getMessage());
+                problems.put(key, shown(key) + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
-                problems.add(shown(key) + " was '" + value + "' but it must be "
+                problems.put(key, shown(key) + " was '" + value + "' but it must be "
                         + (expected != null ? expected : "valid") + (e.getMessage() != null && expected == null
                                 ? " (" + e.getMessage() + ")" : ""));
             }
@@ -274,6 +296,8 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "out" -> out;
                 case "threads" -> threads;
                 case "onednn" -> onednn;
+                case "metrics.every" -> metricsEvery;
+                case "metrics.port" -> metricsPort;
                 default -> throw new IllegalStateException("no current value for " + key);
             };
         }
@@ -283,7 +307,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
          * @throws ConfigurationException listing every problem found by {@link #set} and here
          */
         public TrainerConfig build() {
-            List<String> all = new ArrayList<>(problems);
+            List<String> all = new ArrayList<>(problems.values());
             atLeast(all, "stage.classes", stageClasses, 1);
             atLeast(all, "limit", limit, 0);
             atLeast(all, "replay.k", replayK, 0);
@@ -292,6 +316,13 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             atLeast(all, "holdout.size", holdoutSize, 0);
             atLeast(all, "snapshot.every", snapshotEvery, 0);
             atLeast(all, "threads", threads, 0);
+            atLeast(all, "metrics.every", metricsEvery, 1);
+            if (metricsPort < 0 || metricsPort > 65535) {
+                all.add(shown("metrics.port") + " was " + metricsPort + " but it must be in [0, 65535] (0 = no endpoint)");
+            }
+            if (metricsHost.isBlank()) {
+                all.add(shown("metrics.host") + " was empty but it must be an address such as 127.0.0.1");
+            }
             if (replayBudget.bytes() <= 0) {
                 all.add(shown("replay.budget") + " was '" + replayBudget + "' but it must be positive");
             }
@@ -314,7 +345,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             }
             return new TrainerConfig(data, order, stageClasses, limit, seed, network, replayBudget, replayK,
                     replayPolicy, augment, augmentNew, cropPadding, mixupAlpha, lr, momentum, schedule, holdoutEvery,
-                    holdoutSize, snapshotEvery, out, threads, onednn);
+                    holdoutSize, snapshotEvery, out, threads, onednn, metricsEvery, metricsPort, metricsHost);
         }
 
         private void atLeast(List<String> all, String key, long value, long min) {

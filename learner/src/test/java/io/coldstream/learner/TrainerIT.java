@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.learner.internal.AtomicFiles;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,8 +26,8 @@ class TrainerIT {
                 .set("out", dir.resolve(out).toString());
     }
 
-    private static TrainResult train(TrainerConfig config, List<Progress> progress) {
-        try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC())) {
+    private static TrainResult train(TrainerConfig config, List<Progress> progress, MeterRegistry registry) {
+        try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC(), registry)) {
             return trainer.run(new TrainerListener() {
                 @Override
                 public void onProgress(Progress p) {
@@ -40,7 +42,8 @@ class TrainerIT {
         TrainerConfig config = config("run", 400).set("holdout.every", "200").set("holdout.size", "500")
                 .set("snapshot.every", "200").build();
         List<Progress> progress = new ArrayList<>();
-        TrainResult result = train(config, progress);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        TrainResult result = train(config, progress, registry);
 
         assertThat(result.examplesSeen()).isEqualTo(400);
         // Ten classes: chance is 0.10. A few hundred examples with replay get far above it.
@@ -67,6 +70,32 @@ class TrainerIT {
         JsonNode last = new ObjectMapper().readTree(store.resolve("v000002/manifest.json").toFile());
         assertThat(last.get("examplesSeen").asLong()).isEqualTo(400);
         assertThat(last.get("sourcePositions").get("train").asLong()).isEqualTo(399);
+
+        // the meters moved
+        assertThat(registry.get("coldstream.examples.trained").counter().count()).isEqualTo(400);
+        assertThat(registry.get("coldstream.step").timer().count()).isEqualTo(400);
+        assertThat(registry.get("coldstream.replay.entries").gauge().value()).isEqualTo(400);
+        assertThat(registry.get("coldstream.replay.class.entries").tag("class", "0").gauge().value()).isPositive();
+        assertThat(registry.get("coldstream.holdout.accuracy").gauge().value()).isEqualTo(result.finalAccuracy());
+        assertThat(registry.get("coldstream.holdout.duration").timer().count()).isEqualTo(3);
+        assertThat(registry.get("coldstream.snapshot.version").gauge().value()).isEqualTo(2);
+        assertThat(registry.get("coldstream.prequential.accuracy").tag("window", "all").gauge().value())
+                .isEqualTo(result.prequentialAccuracy());
+        assertThat(registry.get("coldstream.source.lag").gauge().value()).isZero();
+
+        // metrics.jsonl: an interval line every 100 examples, a line per holdout, a final line
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(config.out().resolve("metrics.jsonl"))) {
+            lines.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(lines).extracting(l -> l.get("kind").asText() + "@" + l.get("examplesSeen").asLong())
+                .containsExactly("interval@100", "holdout@200", "interval@200", "interval@300", "holdout@400",
+                        "interval@400", "final@400");
+        JsonNode interval = lines.get(1 + 1);
+        assertThat(interval.get("replay").get("classCounts").size()).isEqualTo(10);
+        assertThat(interval.get("stepMillis").get("p95").asDouble()).isPositive();
+        assertThat(interval.get("meanLoss").asDouble()).isPositive();
+        assertThat(lines.get(lines.size() - 1).get("snapshotVersion").asText()).isEqualTo("v000002");
     }
 
     @Test
