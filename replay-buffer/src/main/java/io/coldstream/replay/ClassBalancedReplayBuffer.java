@@ -2,6 +2,7 @@ package io.coldstream.replay;
 
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import java.io.IOException;
 
 /**
  * {@link EvictionPolicy#CLASS_BALANCED}: when full, replace a uniformly random entry of a largest
@@ -70,6 +71,52 @@ final class ClassBalancedReplayBuffer extends SlabReplayBuffer {
             move(position, largest, label);
         }
         return true;
+    }
+
+    /**
+     * Saves {@link #members} (the order within each class's list decides which entry a draw
+     * evicts) and {@link #byCount} (the order of tied labels decides which largest class a draw
+     * picks). {@link #segmentStart} is the running sum of the class counts and {@link #rankOf} is
+     * the inverse of {@link #byCount}, so both are rebuilt on reading.
+     */
+    @Override
+    void writePolicyState(ReplayStateFormat.Writer out) throws IOException {
+        out.writeInts(members, 0, size);
+        out.writeInts(byCount, 0, numClasses);
+    }
+
+    @Override
+    void readPolicyState(ReplayStateFormat.Reader in) {
+        if (size == capacity && evictions() != offered() - size) {
+            throw in.corrupt("evictions was " + evictions() + " but a full class-balanced buffer evicts once per"
+                    + " offer beyond its size: offered " + offered() + " - size " + size);
+        }
+        in.readInts(members, 0, size, "class lists");
+        boolean[] seen = new boolean[size];
+        int start = 0;
+        for (int c = 0; c < numClasses; c++) {
+            segmentStart[c] = start;
+            int end = start + classCounts[c];
+            for (int i = start; i < end; i++) {
+                int slot = members[i];
+                if (slot < 0 || slot >= size || seen[slot] || labels[slot] != c) {
+                    throw in.corrupt("class list entry " + i + " was slot " + slot + " but class " + c
+                            + "'s list must hold each slot with label " + c + " once, among slots [0, " + size + ")");
+                }
+                seen[slot] = true;
+            }
+            start = end;
+        }
+        in.readInts(byCount, 0, numClasses, "labels by count");
+        SlabReplayBuffer.requirePermutation(in, byCount, numClasses, "labels by count");
+        for (int r = 0; r < numClasses; r++) {
+            if (r > 0 && classCounts[byCount[r - 1]] > classCounts[byCount[r]]) {
+                throw in.corrupt("labels by count must be in ascending order of count, but label " + byCount[r - 1]
+                        + " (" + classCounts[byCount[r - 1]] + " entries) comes before label " + byCount[r] + " ("
+                        + classCounts[byCount[r]] + ")");
+            }
+            rankOf[byCount[r]] = r;
+        }
     }
 
     /** Moves the slot at {@code members[position]} from class {@code from}'s list to {@code to}'s. */

@@ -2,6 +2,8 @@ package io.coldstream.replay;
 
 import io.coldstream.core.Example;
 import io.coldstream.core.Shape;
+import java.io.DataOutput;
+import java.io.IOException;
 
 /**
  * A memory-bounded store of past stream examples that a streaming learner mixes into each
@@ -98,4 +100,45 @@ public interface ReplayBuffer {
 
     /** @return the policy that picks which entry a new example replaces once the buffer is full */
     EvictionPolicy policy();
+
+    /**
+     * Writes the buffer's whole state for a checkpoint, so that
+     * {@link ReplayBuffers#readState ReplayBuffers.readState} returns a buffer that behaves bit for
+     * bit like this one from then on: the same {@link #offer} results, the same {@link #sample}
+     * output, the same counters. Writing changes nothing in this buffer and draws no random numbers.
+     *
+     * <p>Format version 1, big-endian as {@link DataOutput} writes it:
+     * <pre>
+     * int    magic 0x43535242 ("CSRB")
+     * int    format version, 1
+     * int n, n bytes   policy().cliName() in ASCII          (configuration fingerprint:
+     * long   budgetBytes()                                   checked against the run's
+     * int    shape().channels(), height(), width()           configuration on reading)
+     * int    numClasses()
+     * int    capacity()
+     * long   offered(), evictions()
+     * long   state of the buffer's SeededRandom
+     * int    size()
+     * byte[size * shape().elementCount()]   every entry's uint8 payload, in slot order
+     * int[size]          every entry's label, in slot order
+     * int[size]          the sampling permutation of the slots
+     * class-balanced only:
+     *   int[size]        the per-class slot lists, class 0's first
+     *   int[numClasses]  the labels in ascending order of their counts
+     * int    CRC-32C of every byte before it
+     * </pre>
+     * Arrays derived from these (class counts, where each class's list starts, each label's rank)
+     * are rebuilt on reading. Payloads are written in slabs of up to 1 GiB and int arrays in 64 KiB
+     * chunks through {@link DataOutput#write(byte[], int, int)}, so a 16 MB buffer takes a few
+     * milliseconds plus the time of the output; wrap an unbuffered stream in a
+     * {@link java.io.BufferedOutputStream} all the same. The state takes exactly {@link #bytesUsed()}
+     * bytes for the entries, plus 4 per class for class-balanced and under 100 bytes of header and
+     * checksum.
+     *
+     * <p>Not thread-safe: call it from the thread that owns the buffer, between its calls.
+     *
+     * @param out where to write; not closed or flushed
+     * @throws IOException if {@code out} fails
+     */
+    void writeState(DataOutput out) throws IOException;
 }

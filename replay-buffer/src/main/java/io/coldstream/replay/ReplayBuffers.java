@@ -2,11 +2,18 @@ package io.coldstream.replay;
 
 import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.DataException;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import java.io.DataInput;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
-/** Creates {@link ReplayBuffer}s. Stateless; safe to call from any thread. */
+/**
+ * Creates {@link ReplayBuffer}s, and restores them from a checkpoint ({@link #readState}).
+ * Stateless; safe to call from any thread.
+ */
 public final class ReplayBuffers {
 
     /** The most entries one buffer can index (the largest safe Java array length). */
@@ -41,11 +48,110 @@ public final class ReplayBuffers {
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses was " + numClasses + " but must be >= 1");
         }
+        return allocate(budget, shape, numClasses, policy, random);
+    }
+
+    private static SlabReplayBuffer allocate(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
+            SeededRandom random) {
         int capacity = capacity(budget, shape, policy);
         return switch (policy) {
             case CLASS_BALANCED -> new ClassBalancedReplayBuffer(budget.bytes(), shape, numClasses, capacity, random);
             case RESERVOIR -> new ReservoirReplayBuffer(budget.bytes(), shape, numClasses, capacity, random);
         };
+    }
+
+    /**
+     * Reads a state that {@link ReplayBuffer#writeState} wrote and returns a new buffer that
+     * continues exactly where the written one stood: same entries in the same slots, same
+     * counters, same sampling and eviction bookkeeping, and a {@link SeededRandom} of its own set
+     * to the saved state. The caller passes the current run's configuration; it must match the
+     * fingerprint the state was written with. Storage is allocated as {@link #create} does for
+     * that configuration, and every count and index read is checked against it before use, so a
+     * corrupt state cannot make it allocate more or index out of bounds. Reads exactly the bytes
+     * {@code writeState} wrote, unless it throws.
+     *
+     * <p>Stateless; safe to call from any thread. The buffer returned is not thread-safe.
+     *
+     * @param in the state, positioned at its first byte (the magic number)
+     * @param budget the current run's {@code replay.budget}
+     * @param shape the current run's example shape
+     * @param numClasses the current run's number of classes, {@code >= 1}
+     * @param policy the current run's {@code replay.policy}
+     * @return the restored buffer
+     * @throws ConfigurationException naming every setting that differs from the one the state was
+     *     written with (or if the budget does not fit this JVM, as for {@link #create})
+     * @throws DataException if the state is truncated, does not start with the magic number, has
+     *     another format version, fails a consistency check or its checksum, or {@code in} fails
+     * @throws IllegalArgumentException if {@code numClasses < 1}
+     */
+    public static ReplayBuffer readState(DataInput in, ByteSize budget, Shape shape, int numClasses,
+            EvictionPolicy policy) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(shape, "shape");
+        Objects.requireNonNull(policy, "policy");
+        if (numClasses < 1) {
+            throw new IllegalArgumentException("numClasses was " + numClasses + " but must be >= 1");
+        }
+        ReplayStateFormat.Reader r = new ReplayStateFormat.Reader(in);
+        int magic = r.readInt("magic number");
+        if (magic != ReplayStateFormat.MAGIC) {
+            throw new DataException(String.format("not a replay buffer state: it starts with 0x%08x but must start"
+                    + " with the magic number 0x%08x (\"CSRB\")", magic, ReplayStateFormat.MAGIC));
+        }
+        int version = r.readInt("format version");
+        if (version != ReplayStateFormat.VERSION) {
+            throw new DataException("replay buffer state has format version " + version + " but this Coldstream reads"
+                    + " version " + ReplayStateFormat.VERSION + " only");
+        }
+        String policyName = r.readAscii("policy name", ReplayStateFormat.MAX_POLICY_NAME_BYTES);
+        EvictionPolicy savedPolicy = null;
+        for (EvictionPolicy p : EvictionPolicy.values()) {
+            if (p.cliName().equals(policyName)) {
+                savedPolicy = p;
+            }
+        }
+        if (savedPolicy == null) {
+            throw r.corrupt("policy was '" + policyName + "', which is not a policy this Coldstream knows");
+        }
+        long savedBudget = r.readLong("budget");
+        int channels = r.readInt("shape channels");
+        int height = r.readInt("shape height");
+        int width = r.readInt("shape width");
+        int savedClasses = r.readInt("numClasses");
+        if (savedBudget < 0) {
+            throw r.corrupt("budget was " + savedBudget + " bytes but must be >= 0");
+        }
+        if (channels < 1 || height < 1 || width < 1 || (long) channels * height * width > Integer.MAX_VALUE) {
+            throw r.corrupt("shape was " + channels + "x" + height + "x" + width
+                    + " but every dimension must be >= 1 and the element count at most 2^31-1");
+        }
+        if (savedClasses < 1) {
+            throw r.corrupt("numClasses was " + savedClasses + " but must be >= 1");
+        }
+        List<String> differences = new ArrayList<>();
+        if (savedBudget != budget.bytes()) {
+            differences.add("replay.budget was " + budget + " but the checkpoint was written with "
+                    + new ByteSize(savedBudget) + "; resume with the same budget or start a new run");
+        }
+        if (savedPolicy != policy) {
+            differences.add("replay.policy was " + policy.cliName() + " but the checkpoint was written with "
+                    + savedPolicy.cliName() + "; resume with the same policy or start a new run");
+        }
+        if (channels != shape.channels() || height != shape.height() || width != shape.width()) {
+            differences.add("the example shape was " + shape + " but the checkpoint was written with " + channels
+                    + "x" + height + "x" + width + "; resume on the same data or start a new run");
+        }
+        if (savedClasses != numClasses) {
+            differences.add("numClasses was " + numClasses + " but the checkpoint was written with " + savedClasses
+                    + "; resume on the same data or start a new run");
+        }
+        if (!differences.isEmpty()) {
+            throw new ConfigurationException(differences);
+        }
+        SlabReplayBuffer buffer = allocate(budget, shape, numClasses, policy, new SeededRandom(0));
+        buffer.readState(r);
+        return buffer;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.coldstream.replay;
 
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import java.io.IOException;
 
 /**
  * {@link EvictionPolicy#RESERVOIR}: Vitter's Algorithm R ("Random Sampling with a Reservoir",
@@ -38,6 +39,17 @@ final class ReservoirReplayBuffer extends SlabReplayBuffer {
         replace(slot, pixels, label);
         classCounts[label]++;
         return true;
+    }
+
+    /** Nothing beyond the shared state: labels, sampling order, counters and the random state. */
+    @Override
+    void writePolicyState(ReplayStateFormat.Writer out) throws IOException {
+        // Algorithm R keeps no state of its own.
+    }
+
+    @Override
+    void readPolicyState(ReplayStateFormat.Reader in) {
+        // Algorithm R keeps no state of its own.
     }
 
     /** A uniformly distributed long in {@code [0, bound)}, {@code bound > 0}, without modulo bias. */

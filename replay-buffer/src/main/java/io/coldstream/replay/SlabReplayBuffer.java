@@ -3,6 +3,8 @@ package io.coldstream.replay;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Objects;
  * once full, an eviction overwrites a slot in place, so slots are never freed.
  *
  * <p>All state is in the fields below plus the {@link SeededRandom}'s state, so that a checkpoint
- * can save and restore it.
+ * can save and restore it ({@link #writeState}, {@link #readState}).
  */
 abstract class SlabReplayBuffer implements ReplayBuffer {
 
@@ -76,6 +78,100 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
      * @param index the example's 0-based index among all examples offered
      */
     abstract boolean offerWhenFull(byte[] pixels, int label, long index);
+
+    /** Writes the policy's own arrays, after the shared state (format on {@link ReplayBuffer#writeState}). */
+    abstract void writePolicyState(ReplayStateFormat.Writer out) throws IOException;
+
+    /**
+     * Reads and checks what {@link #writePolicyState} wrote, into this buffer whose shared state
+     * ({@link #labels}, {@link #classCounts}, {@link #size}) has just been restored.
+     */
+    abstract void readPolicyState(ReplayStateFormat.Reader in);
+
+    @Override
+    public final void writeState(DataOutput out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        ReplayStateFormat.Writer w = new ReplayStateFormat.Writer(out);
+        w.writeInt(ReplayStateFormat.MAGIC);
+        w.writeInt(ReplayStateFormat.VERSION);
+        w.writeAscii(policy().cliName());
+        w.writeLong(budgetBytes);
+        w.writeInt(shape.channels());
+        w.writeInt(shape.height());
+        w.writeInt(shape.width());
+        w.writeInt(numClasses);
+        w.writeInt(capacity);
+        w.writeLong(offered);
+        w.writeLong(evictions);
+        w.writeLong(random.state());
+        w.writeInt(size);
+        for (int chunk = 0, first = 0; first < size; chunk++, first += entriesPerSlab) {
+            w.writeBytes(slabs[chunk], 0, Math.min(entriesPerSlab, size - first) * elementCount);
+        }
+        w.writeInts(labels, 0, size);
+        w.writeInts(samplingOrder, 0, size);
+        writePolicyState(w);
+        w.finish();
+    }
+
+    /**
+     * Fills this new, empty buffer from a saved state whose header and configuration fingerprint
+     * {@link ReplayBuffers#readState} has already read and matched, checking every count and index
+     * before it is used, and finally the checksum.
+     */
+    final void readState(ReplayStateFormat.Reader in) {
+        int savedCapacity = in.readInt("capacity");
+        if (savedCapacity != capacity) {
+            throw in.corrupt("capacity was " + savedCapacity + " but budget, shape and policy give " + capacity);
+        }
+        long savedOffered = in.readLong("offered");
+        long savedEvictions = in.readLong("evictions");
+        long randomState = in.readLong("random state");
+        int savedSize = in.readInt("size");
+        if (savedSize < 0 || savedSize > capacity) {
+            throw in.corrupt("size was " + savedSize + " but must be in [0, " + capacity + "]");
+        }
+        boolean countersValid = savedSize < capacity
+                ? savedOffered == savedSize && savedEvictions == 0
+                : savedOffered >= savedSize && savedEvictions >= 0 && savedEvictions <= savedOffered - savedSize;
+        if (!countersValid) {
+            throw in.corrupt("offered " + savedOffered + ", evictions " + savedEvictions + " and size " + savedSize
+                    + " (capacity " + capacity + ") do not fit together: a buffer that is not full has been offered"
+                    + " exactly size examples and evicted none; a full one has evicted at most offered - size");
+        }
+        for (int chunk = 0, first = 0; first < savedSize; chunk++, first += entriesPerSlab) {
+            in.readBytes(slabs[chunk], 0, Math.min(entriesPerSlab, savedSize - first) * elementCount, "payload");
+        }
+        in.readInts(labels, 0, savedSize, "labels");
+        for (int slot = 0; slot < savedSize; slot++) {
+            int label = labels[slot];
+            if (label < 0 || label >= numClasses) {
+                throw in.corrupt("slot " + slot + " has label " + label + " but labels lie in [0, " + numClasses + ")");
+            }
+            classCounts[label]++;
+        }
+        in.readInts(samplingOrder, 0, savedSize, "sampling order");
+        requirePermutation(in, samplingOrder, savedSize, "sampling order");
+        size = savedSize;
+        offered = savedOffered;
+        evictions = savedEvictions;
+        readPolicyState(in);
+        in.finish();
+        random.setState(randomState);
+    }
+
+    /** Checks that {@code values[0, n)} holds every int in {@code [0, n)} once. */
+    static void requirePermutation(ReplayStateFormat.Reader in, int[] values, int n, String what) {
+        boolean[] seen = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int v = values[i];
+            if (v < 0 || v >= n || seen[v]) {
+                throw in.corrupt(what + "[" + i + "] was " + v + " but the first " + n
+                        + " entries must hold each of [0, " + n + ") once");
+            }
+            seen[v] = true;
+        }
+    }
 
     @Override
     public final boolean offer(Example example) {

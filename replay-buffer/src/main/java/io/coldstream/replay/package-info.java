@@ -5,7 +5,9 @@
  * <p>Start at {@link io.coldstream.replay.ReplayBuffers#create}. The trainer
  * {@linkplain io.coldstream.replay.ReplayBuffer#sample samples} stored examples into its
  * mini-batch arrays and then {@linkplain io.coldstream.replay.ReplayBuffer#offer offers} the new
- * example; neither call allocates. Buffers are not thread-safe.
+ * example; neither call allocates. Buffers are not thread-safe. A checkpoint saves a buffer with
+ * {@link io.coldstream.replay.ReplayBuffer#writeState} and resumes it with
+ * {@link io.coldstream.replay.ReplayBuffers#readState}, bit for bit.
  *
  * <p>References: T. L. Hayes, K. Kafle, R. Shrestha, M. Acharya, C. Kanan, "REMIND Your Neural
  * Network to Prevent Catastrophic Forgetting", ECCV 2020; C. R. Wolfe, A. Kyrillidis,

@@ -5,16 +5,30 @@ import static io.coldstream.replay.TestExamples.SHAPE;
 import static io.coldstream.replay.TestExamples.assertIntact;
 import static io.coldstream.replay.TestExamples.example;
 import static io.coldstream.replay.TestExamples.idAt;
+import static io.coldstream.replay.ReplayStates.assertLockstep;
+import static io.coldstream.replay.ReplayStates.assertSameCounters;
+import static io.coldstream.replay.ReplayStates.drive;
+import static io.coldstream.replay.ReplayStates.restore;
+import static io.coldstream.replay.ReplayStates.stateOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -357,6 +371,285 @@ abstract class ReplayBufferContractTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertThat(drawn).isEqualTo(10_000 * k);
         assertThat(allocated).as("bytes allocated by 10,000 offers and 10,000 samples").isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
+    }
+
+    // ---- save and restore ----
+
+    @Test
+    void aRestoredBufferContinuesExactlyLikeTheOriginal() {
+        // capacity 40, six classes introduced one every 50 ids: snapshots while empty, filling,
+        // just full, and long after, with some classes still empty.
+        for (int snapshotAt : new int[] {0, 1, 17, 39, 40, 41, 130, 900}) {
+            ReplayBuffer original = bufferWithCapacity(40, 6, 1000 + snapshotAt);
+            SeededRandom stream = new SeededRandom(snapshotAt);
+            drive(original, stream, 0, snapshotAt);
+            byte[] state = stateOf(original);
+
+            ReplayBuffer restored = restore(state, original);
+
+            assertThat(restored.policy()).isEqualTo(policy());
+            assertThat(restored.capacity()).isEqualTo(original.capacity());
+            assertThat(stateOf(restored)).as("state written by the buffer restored at %d", snapshotAt).isEqualTo(state);
+            assertLockstep(original, restored, stream, snapshotAt, 700);
+            assertThat(stateOf(restored)).isEqualTo(stateOf(original));
+        }
+    }
+
+    @Test
+    void writingTheStateChangesNothing() {
+        ReplayBuffer written = bufferWithCapacity(30, 4, 5);
+        ReplayBuffer untouched = bufferWithCapacity(30, 4, 5);
+        drive(written, new SeededRandom(8), 0, 200);
+        drive(untouched, new SeededRandom(8), 0, 200);
+        stateOf(written);
+        stateOf(written);
+        assertLockstep(untouched, written, new SeededRandom(9), 200, 300);
+    }
+
+    @Test
+    void roundTripsAnEmptyBuffer() {
+        ReplayBuffer empty = bufferWithCapacity(12, 3, 6);
+        byte[] state = stateOf(empty);
+        ReplayBuffer restored = restore(state, empty);
+        assertThat(restored.size()).isZero();
+        assertThat(restored.offered()).isZero();
+        assertThat(restored.evictions()).isZero();
+        assertThat(restored.capacity()).isEqualTo(12);
+        assertThat(state.length).as("header, per-class array and checksum only").isLessThan(100);
+        assertLockstep(empty, restored, new SeededRandom(6), 0, 200);
+    }
+
+    @Test
+    void theStateHoldsEveryEntryOnceAndNothingMore() {
+        ReplayBuffer buffer = bufferWithCapacity(25, 5, 13);
+        drive(buffer, new SeededRandom(13), 0, 400);
+        long perClass = policy() == EvictionPolicy.CLASS_BALANCED ? 4L * buffer.numClasses() : 0;
+        long header = stateOf(bufferWithCapacity(25, 5, 13)).length - perClass;
+        assertThat((long) stateOf(buffer).length).isEqualTo(header + buffer.bytesUsed() + perClass);
+        assertThat(ByteBuffer.wrap(stateOf(buffer)).getInt()).isEqualTo(0x43535242);
+    }
+
+    @Test
+    void readsExactlyTheBytesItWrote() throws IOException {
+        ReplayBuffer first = bufferWithCapacity(10, 3, 1);
+        ReplayBuffer second = bufferWithCapacity(10, 3, 2);
+        drive(first, new SeededRandom(1), 0, 30);
+        drive(second, new SeededRandom(2), 0, 7);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        first.writeState(out);
+        second.writeState(out);
+        out.writeUTF("after");
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        ByteSize budget = new ByteSize(first.budgetBytes());
+
+        ReplayBuffer firstBack = ReplayBuffers.readState(in, budget, SHAPE, 3, policy());
+        ReplayBuffer secondBack = ReplayBuffers.readState(in, budget, SHAPE, 3, policy());
+
+        assertThat(in.readUTF()).isEqualTo("after");
+        assertSameCounters(first, firstBack, 30);
+        assertSameCounters(second, secondBack, 7);
+    }
+
+    @Test
+    void savesAndRestoresASixteenMegabyteBufferInWellUnderASecond() throws IOException {
+        Shape mnist = new Shape(1, 28, 28);
+        ByteSize budget = ByteSize.parse("16MB");
+        ReplayBuffer buffer = ReplayBuffers.create(budget, mnist, 10, policy(), new SeededRandom(16));
+        Example[] pool = new Example[64];
+        for (int i = 0; i < pool.length; i++) {
+            byte[] pixels = new byte[784];
+            for (int p = 0; p < pixels.length; p++) {
+                pixels[p] = (byte) (i * 7 + p);
+            }
+            pool[i] = new Example(i, i % 10, mnist, pixels, new StreamPosition("test", i));
+        }
+        for (int i = 0; i < buffer.capacity() + 1000; i++) {
+            buffer.offer(pool[i & 63]);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) buffer.bytesUsed() + 4096);
+
+        long start = System.nanoTime();
+        buffer.writeState(new DataOutputStream(bytes));
+        long writeNanos = System.nanoTime() - start;
+        byte[] state = bytes.toByteArray();
+        start = System.nanoTime();
+        ReplayBuffer restored = ReplayBuffers.readState(new DataInputStream(new ByteArrayInputStream(state)), budget,
+                mnist, 10, policy());
+        long readNanos = System.nanoTime() - start;
+
+        assertThat(state.length).isGreaterThan(16_000_000);
+        assertThat(writeNanos).as("nanoseconds to write %d bytes", state.length).isLessThan(1_000_000_000L);
+        assertThat(readNanos).as("nanoseconds to read %d bytes", state.length).isLessThan(1_000_000_000L);
+        byte[] expected = new byte[50 * 784];
+        byte[] actual = new byte[50 * 784];
+        int[] expectedLabels = new int[50];
+        int[] actualLabels = new int[50];
+        for (int i = 0; i < 20; i++) {
+            assertThat(restored.offer(pool[i])).isEqualTo(buffer.offer(pool[i]));
+            assertThat(restored.sample(50, actual, actualLabels)).isEqualTo(buffer.sample(50, expected, expectedLabels));
+            assertThat(actual).isEqualTo(expected);
+            assertThat(actualLabels).isEqualTo(expectedLabels);
+        }
+    }
+
+    @Test
+    void restoringWithAnotherBudgetNamesReplayBudget() {
+        ReplayBuffer buffer = buffer(2048, 3, 1);
+        byte[] state = stateOf(buffer);
+        assertThatThrownBy(() -> restore(state, 1024, 3, policy()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("replay.budget was 1KB but the checkpoint was written with 2KB; resume with the same"
+                        + " budget or start a new run");
+    }
+
+    @Test
+    void restoringWithAnotherPolicyNamesReplayPolicy() {
+        byte[] state = stateOf(buffer(2048, 3, 1));
+        assertThatThrownBy(() -> restore(state, 2048, 3, otherPolicy()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("replay.policy was " + otherPolicy().cliName() + " but the checkpoint was written with "
+                        + policy().cliName() + "; resume with the same policy or start a new run");
+    }
+
+    @Test
+    void restoringWithAnotherShapeOrClassCountNamesIt() {
+        byte[] state = stateOf(buffer(2048, 3, 1));
+        assertThatThrownBy(() -> ReplayBuffers.readState(new DataInputStream(new ByteArrayInputStream(state)),
+                new ByteSize(2048), new Shape(1, 2, 8), 3, policy()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("the example shape was 1x2x8 but the checkpoint was written with 1x4x4; resume on the same"
+                        + " data or start a new run");
+        assertThatThrownBy(() -> restore(state, 2048, 4, policy()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("numClasses was 4 but the checkpoint was written with 3; resume on the same data or start"
+                        + " a new run");
+    }
+
+    @Test
+    void restoringWithSeveralDifferencesNamesEachOfThem() {
+        byte[] state = stateOf(buffer(2048, 3, 1));
+        assertThatThrownBy(() -> ReplayBuffers.readState(new DataInputStream(new ByteArrayInputStream(state)),
+                new ByteSize(4096), new Shape(3, 4, 4), 10, otherPolicy()))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .hasSize(4)
+                        .anySatisfy(p -> assertThat(p).startsWith("replay.budget was 4KB"))
+                        .anySatisfy(p -> assertThat(p).startsWith("replay.policy was " + otherPolicy().cliName()))
+                        .anySatisfy(p -> assertThat(p).startsWith("the example shape was 3x4x4"))
+                        .anySatisfy(p -> assertThat(p).startsWith("numClasses was 10")));
+    }
+
+    @Test
+    void aStateCutShortAtAnyByteIsReportedAsTruncated() {
+        ReplayBuffer buffer = bufferWithCapacity(10, 3, 4);
+        drive(buffer, new SeededRandom(4), 0, 60);
+        byte[] state = stateOf(buffer);
+        for (int length = 0; length < state.length; length++) {
+            byte[] cut = Arrays.copyOf(state, length);
+            assertThatThrownBy(() -> restore(cut, buffer))
+                    .as("state cut to %d of %d bytes", length, state.length)
+                    .isInstanceOf(DataException.class)
+                    .hasMessageStartingWith("replay buffer state is truncated: it ended within the ");
+        }
+    }
+
+    @Test
+    void aStateWithAnotherMagicNumberIsNotAReplayState() {
+        byte[] state = stateOf(bufferWithCapacity(10, 3, 4));
+        state[0] ^= 0x01;
+        assertThatThrownBy(() -> restore(state, bufferWithCapacity(10, 3, 4)))
+                .isInstanceOf(DataException.class)
+                .hasMessage("not a replay buffer state: it starts with 0x42535242 but must start with the magic number"
+                        + " 0x43535242 (\"CSRB\")");
+    }
+
+    @Test
+    void aStateOfAnotherFormatVersionIsRefused() {
+        byte[] state = stateOf(bufferWithCapacity(10, 3, 4));
+        ByteBuffer.wrap(state).putInt(4, 2);
+        assertThatThrownBy(() -> restore(state, bufferWithCapacity(10, 3, 4)))
+                .isInstanceOf(DataException.class)
+                .hasMessage("replay buffer state has format version 2 but this Coldstream reads version 1 only");
+    }
+
+    @Test
+    void aSizeBeyondTheCapacityIsRefusedBeforeAnythingIsRead() {
+        ReplayBuffer buffer = bufferWithCapacity(10, 3, 4);
+        drive(buffer, new SeededRandom(4), 0, 60);
+        byte[] state = stateOf(buffer);
+        ByteBuffer.wrap(state).putInt(sizeOffset(), Integer.MAX_VALUE);
+        assertThatThrownBy(() -> restore(state, buffer))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("size was 2147483647 but must be in [0, 10]");
+    }
+
+    @Test
+    void aLabelOutsideTheClassesIsRefused() {
+        ReplayBuffer buffer = bufferWithCapacity(10, 3, 4);
+        drive(buffer, new SeededRandom(4), 0, 60);
+        byte[] state = stateOf(buffer);
+        ByteBuffer.wrap(state).putInt(sizeOffset() + 4 + 10 * ELEMENTS + 4 * 3, 7);
+        assertThatThrownBy(() -> restore(state, buffer))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("slot 3 has label 7 but labels lie in [0, 3)");
+    }
+
+    @Test
+    void aSamplingOrderThatIsNotAPermutationIsRefused() {
+        ReplayBuffer buffer = bufferWithCapacity(10, 3, 4);
+        drive(buffer, new SeededRandom(4), 0, 60);
+        byte[] state = stateOf(buffer);
+        ByteBuffer view = ByteBuffer.wrap(state);
+        int order = sizeOffset() + 4 + 10 * ELEMENTS + 4 * 10;
+        view.putInt(order + 4, view.getInt(order));
+        assertThatThrownBy(() -> restore(state, buffer))
+                .isInstanceOf(DataException.class)
+                .hasMessageContaining("sampling order[1] was");
+    }
+
+    @Test
+    void everyFlippedByteIsCaught() {
+        ReplayBuffer buffer = bufferWithCapacity(10, 3, 4);
+        drive(buffer, new SeededRandom(4), 0, 60);
+        byte[] state = stateOf(buffer);
+        // The fingerprint (policy, budget, shape, numClasses) lies between the version and the capacity.
+        int fingerprintEnd = sizeOffset() - 3 * 8 - 4;
+        for (int at = 0; at < state.length; at++) {
+            for (int bit = 0; bit < 8; bit += 3) {
+                byte[] flipped = state.clone();
+                flipped[at] ^= (byte) (1 << bit);
+                int position = at;
+                Throwable thrown = catchThrowable(() -> restore(flipped, buffer));
+                if (at >= 8 && at < fingerprintEnd) {
+                    // A changed fingerprint reads as another configuration, or as an impossible one.
+                    assertThat(thrown).as("bit %d of fingerprint byte %d flipped", bit, position)
+                            .isInstanceOfAny(ConfigurationException.class, DataException.class);
+                } else {
+                    assertThat(thrown).as("bit %d of byte %d flipped", bit, position).isInstanceOf(DataException.class);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStateFromACheckpointWithoutItsChecksumFails() {
+        ReplayBuffer buffer = bufferWithCapacity(10, 3, 4);
+        drive(buffer, new SeededRandom(4), 0, 60);
+        byte[] state = stateOf(buffer);
+        state[sizeOffset() + 4 + 5] ^= 0x10; // a payload byte: only the checksum can tell
+        assertThatThrownBy(() -> restore(state, buffer))
+                .isInstanceOf(DataException.class)
+                .hasMessageStartingWith("replay buffer state is corrupt: the CRC-32C at byte " + (state.length - 4));
+    }
+
+    private EvictionPolicy otherPolicy() {
+        return policy() == EvictionPolicy.CLASS_BALANCED ? EvictionPolicy.RESERVOIR : EvictionPolicy.CLASS_BALANCED;
+    }
+
+    /** Where the size field sits: after magic, version, policy name, fingerprint, capacity and the three longs. */
+    private int sizeOffset() {
+        int name = policy().cliName().getBytes(StandardCharsets.US_ASCII).length;
+        return 4 + 4 + 4 + name + 8 + 3 * 4 + 4 + 4 + 3 * 8;
     }
 
     /** Offers a fixed stream and records every sample drawn along the way. */
