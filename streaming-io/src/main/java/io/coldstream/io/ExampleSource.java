@@ -23,7 +23,10 @@ public interface ExampleSource extends AutoCloseable {
      */
     Example next();
 
-    /** @return how many examples are left, if the source knows; empty for unbounded streams */
+    /**
+     * @return how many examples are left, if the source knows; for an unbounded stream, the
+     *     backlog it can tell (records written but not read yet), else empty
+     */
     OptionalLong remaining();
 
     /** @return the shape of every example this source returns */
