@@ -38,7 +38,7 @@ class MetricsServerTest {
             ReplayBuffer replay = ReplayBuffers.create(ByteSize.parse("4KB"), shape, 3, EvictionPolicy.CLASS_BALANCED,
                     new SeededRandom(1));
             metrics.bindReplay(replay);
-            metrics.bindSourceLag(() -> 42);
+            metrics.sourceLag(42);
             for (int i = 0; i < 5; i++) {
                 replay.offer(new Example(i, i % 3, shape, new byte[16], new StreamPosition("train", i)));
                 metrics.step(2_000_000, 0.5);

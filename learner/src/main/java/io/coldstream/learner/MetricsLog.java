@@ -28,15 +28,40 @@ public final class MetricsLog implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * @param file the file to append to; created if missing
+     * @param file the file to append to; created if missing. A last line cut short by a crash is
+     *     removed first, so that a resumed run's log stays one JSON object per line.
      */
     public MetricsLog(Path file) {
         this.file = file;
         try {
+            dropTruncatedLastLine(file);
             this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new ColdstreamException("could not open the metrics log " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void dropTruncatedLastLine(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            long keep = size;
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                channel.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                channel.truncate(keep);
+            }
         }
     }
 

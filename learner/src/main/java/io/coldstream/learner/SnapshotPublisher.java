@@ -5,20 +5,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.coldstream.core.SnapshotException;
 import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.learner.internal.BackgroundWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,8 +47,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Path store;
     private final Clock clock;
     private final ObjectMapper json;
-    private final ExecutorService writer;
-    private final List<Future<SnapshotManifest>> pending = new ArrayList<>();
+    private final BackgroundWriter<SnapshotManifest> writer;
     private final Consumer<SnapshotManifest> onPublished;
     private long nextVersion;
     private SnapshotManifest latest;
@@ -82,11 +76,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         } catch (IOException e) {
             throw new SnapshotException("could not create the snapshot folder " + store + ": " + e.getMessage(), e);
         }
-        this.writer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "coldstream-snapshot-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.writer = new BackgroundWriter<>("coldstream-snapshot-writer", "a snapshot to " + store);
     }
 
     /** @return a JSON mapper that writes {@code java.time} values as ISO-8601 text, indented */
@@ -109,21 +99,20 @@ public final class SnapshotPublisher implements AutoCloseable {
      */
     public synchronized String publish(Network network, long examplesSeen, Double holdoutAccuracy,
             Map<String, Long> sourcePositions, Map<String, Object> configuration) {
-        throwIfFailed();
         String version = String.format("v%06d", nextVersion++);
         Map<String, Long> positions = Map.copyOf(sourcePositions);
-        pending.add(writer.submit(() -> {
+        writer.submit(() -> {
             try (network) {
                 return write(version, network, examplesSeen, holdoutAccuracy, positions, configuration);
             }
-        }));
+        });
         return version;
     }
 
     private SnapshotManifest write(String version, Network network, long examplesSeen, Double holdoutAccuracy,
             Map<String, Long> positions, Map<String, Object> configuration) throws IOException {
         Path tmp = store.resolve("." + version + ".tmp");
-        deleteRecursively(tmp);
+        AtomicFiles.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         Path model = tmp.resolve(MODEL_FILE);
         network.save(model, false);
@@ -158,54 +147,17 @@ public final class SnapshotPublisher implements AutoCloseable {
     /**
      * Waits for every queued snapshot.
      *
-     * @return the manifests written, in version order
+     * @return the manifests still pending when called, in version order
      * @throws SnapshotException if any write failed
      */
     public List<SnapshotManifest> awaitAll() {
-        List<Future<SnapshotManifest>> waiting;
-        synchronized (this) {
-            waiting = List.copyOf(pending);
-        }
-        List<SnapshotManifest> done = new ArrayList<>();
-        for (Future<SnapshotManifest> f : waiting) {
-            done.add(get(f));
-        }
-        return done;
-    }
-
-    private void throwIfFailed() {
-        for (Future<SnapshotManifest> f : pending) {
-            if (f.isDone()) {
-                get(f);
-            }
-        }
-    }
-
-    private SnapshotManifest get(Future<SnapshotManifest> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SnapshotException("interrupted while waiting for a snapshot to be written to " + store, e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new SnapshotException("a snapshot could not be written to " + store + ": " + cause.getMessage(), cause);
-        }
+        return writer.awaitAll();
     }
 
     /** Waits for queued snapshots, then stops the writer thread. */
     @Override
     public void close() {
-        try {
-            awaitAll();
-        } finally {
-            writer.shutdown();
-            try {
-                writer.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        writer.close();
     }
 
     /**
@@ -251,17 +203,6 @@ public final class SnapshotPublisher implements AutoCloseable {
             return Files.exists(pointer) ? Files.readString(pointer, StandardCharsets.UTF_8).trim() : null;
         } catch (IOException e) {
             throw new SnapshotException("could not read " + pointer + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

@@ -24,11 +24,15 @@ import java.util.Map;
  * @param backend the ND4J backend summary line
  * @param threads ND4J threads used (bit-identical results need the same count)
  * @param configuration the effective configuration
+ * @param complete {@code false} when the run was stopped before its stream ended (SIGTERM); it
+ *     resumes from its final checkpoint when run again with the same {@code --out}
+ * @param resumed whether the run resumed from a checkpoint
  */
 public record TrainResult(long examplesSeen, double prequentialAccuracy, List<HoldoutPoint> holdout,
         double finalAccuracy, double stepsPerSecond, double wallSeconds, int replayEntries, long replayBytes,
         long replayBudgetBytes, long replayEvictions, List<Integer> replayClassCounts, long badRecords,
-        long parameterCount, String latestSnapshot, String backend, int threads, Map<String, Object> configuration) {
+        long parameterCount, String latestSnapshot, String backend, int threads, Map<String, Object> configuration,
+        boolean complete, boolean resumed) {
 
     /**
      * One holdout evaluation.
@@ -71,6 +75,8 @@ public record TrainResult(long examplesSeen, double prequentialAccuracy, List<Ho
         m.put("latestSnapshot", latestSnapshot);
         m.put("backend", backend);
         m.put("threads", threads);
+        m.put("complete", complete);
+        m.put("resumed", resumed);
         m.put("configuration", configuration);
         return m;
     }

@@ -5,6 +5,7 @@ import io.coldstream.augment.Augmentations;
 import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.io.FashionMnist;
+import io.coldstream.io.SourceSpec;
 import io.coldstream.io.StreamOrder;
 import io.coldstream.replay.EvictionPolicy;
 import java.nio.file.Path;
@@ -47,12 +48,19 @@ import java.util.function.Function;
  * @param metricsEvery write a line to {@code metrics.jsonl} every this many examples
  * @param metricsPort serve Prometheus metrics on this port; {@code 0} = no endpoint
  * @param metricsHost the address the metrics endpoint binds to
+ * @param source the stream to train on ({@code idx:DIR}, {@code queue:DIR}); {@code null} = the
+ *     {@code data} folder's train split
+ * @param checkpointEvery take a checkpoint every this many examples; {@code 0} = only at the end
+ * @param checkpointKeep how many complete checkpoints to keep
+ * @param badRecords what to do with a malformed stream record: {@code skip} (count it and keep it in
+ *     {@code <out>/quarantine}) or {@code fail}
  */
 public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long limit, long seed,
         NetworkKind network, ByteSize replayBudget, int replayK, EvictionPolicy replayPolicy, String augment,
         boolean augmentNew, int cropPadding, double mixupAlpha, double lr, double momentum,
         LearningRateSchedule schedule, long holdoutEvery, int holdoutSize, long snapshotEvery, Path out,
-        int threads, boolean onednn, long metricsEvery, int metricsPort, String metricsHost) {
+        int threads, boolean onednn, long metricsEvery, int metricsPort, String metricsHost, String source,
+        long checkpointEvery, int checkpointKeep, String badRecords) {
 
     /** Checks the fields that the builder cannot get wrong only by mistake. */
     public TrainerConfig {
@@ -85,6 +93,9 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("data", data.toString());
+        if (source != null) {
+            m.put("source", source);
+        }
         m.put("order", order.cliName());
         m.put("stage", Map.of("classes", stageClasses));
         m.put("limit", limit);
@@ -117,6 +128,11 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         metrics.put("port", metricsPort);
         metrics.put("host", metricsHost);
         m.put("metrics", metrics);
+        Map<String, Object> checkpoint = new LinkedHashMap<>();
+        checkpoint.put("every", checkpointEvery);
+        checkpoint.put("keep", checkpointKeep);
+        m.put("checkpoint", checkpoint);
+        m.put("bad", Map.of("records", badRecords));
         return m;
     }
 
@@ -134,7 +150,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private static final List<String> KEYS = List.of("data", "order", "stage.classes", "limit", "seed", "network",
                 "replay.budget", "replay.k", "replay.policy", "augment", "augment.new", "crop.padding", "mixup.alpha",
                 "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads", "onednn", "metrics.every", "metrics.port",
-                "metrics.host");
+                "metrics.host", "source", "checkpoint.every", "checkpoint.keep", "bad.records");
 
         /** Problems found by {@link #set}, by key: setting a key again (a flag over a file) replaces its problem. */
         private final Map<String, String> problems = new LinkedHashMap<>();
@@ -165,6 +181,10 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private long metricsEvery = 100;
         private int metricsPort = 0;
         private String metricsHost = "127.0.0.1";
+        private String source = null;
+        private long checkpointEvery = 1000;
+        private int checkpointKeep = 3;
+        private String badRecords = "skip";
 
         private Builder() {
         }
@@ -246,10 +266,21 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "metrics.port" -> metricsPort = parse(key, v, "a whole number", Integer::parseInt);
                 case "metrics.host" -> metricsHost = v;
                 case "augment.list" -> augment = v;
+                case "source" -> source = parse(key, v, null, t -> SourceSpec.parse(t).toString());
+                case "checkpoint.every" -> checkpointEvery = parse(key, v, "a whole number", Long::parseLong);
+                case "checkpoint.keep" -> checkpointKeep = parse(key, v, "a whole number", Integer::parseInt);
+                case "bad.records" -> badRecords = parse(key, v, null, Builder::parseBadRecords);
                 default -> problems.put(key, "unknown key '" + rawKey + "'; known keys are " + String.join(", ",
                         rawKey.startsWith("--") ? KEYS.stream().map(k -> "--" + k.replace('.', '-')).toList() : KEYS));
             }
             return this;
+        }
+
+        private static String parseBadRecords(String v) {
+            if (v.equalsIgnoreCase("skip") || v.equalsIgnoreCase("fail")) {
+                return v.toLowerCase(Locale.ROOT);
+            }
+            throw new ConfigurationException("bad records policy was '" + v + "' but allowed values are skip, fail");
         }
 
         private static boolean parseBoolean(String v) {
@@ -298,6 +329,10 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "onednn" -> onednn;
                 case "metrics.every" -> metricsEvery;
                 case "metrics.port" -> metricsPort;
+                case "source" -> source;
+                case "checkpoint.every" -> checkpointEvery;
+                case "checkpoint.keep" -> checkpointKeep;
+                case "bad.records" -> badRecords;
                 default -> throw new IllegalStateException("no current value for " + key);
             };
         }
@@ -317,6 +352,8 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             atLeast(all, "snapshot.every", snapshotEvery, 0);
             atLeast(all, "threads", threads, 0);
             atLeast(all, "metrics.every", metricsEvery, 1);
+            atLeast(all, "checkpoint.every", checkpointEvery, 0);
+            atLeast(all, "checkpoint.keep", checkpointKeep, 1);
             if (metricsPort < 0 || metricsPort > 65535) {
                 all.add(shown("metrics.port") + " was " + metricsPort + " but it must be in [0, 65535] (0 = no endpoint)");
             }
@@ -345,7 +382,8 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             }
             return new TrainerConfig(data, order, stageClasses, limit, seed, network, replayBudget, replayK,
                     replayPolicy, augment, augmentNew, cropPadding, mixupAlpha, lr, momentum, schedule, holdoutEvery,
-                    holdoutSize, snapshotEvery, out, threads, onednn, metricsEvery, metricsPort, metricsHost);
+                    holdoutSize, snapshotEvery, out, threads, onednn, metricsEvery, metricsPort, metricsHost, source,
+                    checkpointEvery, checkpointKeep, badRecords);
         }
 
         private void atLeast(List<String> all, String key, long value, long min) {

@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -38,6 +37,7 @@ import org.bytedeco.javacpp.Pointer;
  *   <tr><td>coldstream.replay.entries / .capacity / .bytes / .budget</td><td>gauges</td><td>buffer fill (bytes in base unit)</td></tr>
  *   <tr><td>coldstream.replay.class.entries</td><td>gauge, tag class</td><td>entries per class</td></tr>
  *   <tr><td>coldstream.replay.evictions</td><td>function counter</td><td>entries evicted</td></tr>
+ *   <tr><td>coldstream.checkpoint.duration</td><td>timer</td><td>writing one checkpoint</td></tr>
  *   <tr><td>coldstream.bad.records</td><td>counter, tag reason</td><td>malformed records skipped</td></tr>
  *   <tr><td>coldstream.source.lag</td><td>gauge</td><td>examples known to be waiting in the source (file: not yet read)</td></tr>
  *   <tr><td>coldstream.snapshot.version</td><td>gauge</td><td>number of the newest published snapshot</td></tr>
@@ -56,12 +56,14 @@ public final class TrainerMetrics {
     private final Counter examples;
     private final Timer step;
     private final Timer holdoutDuration;
+    private final Timer checkpointDuration;
     private final ConcurrentHashMap<String, Counter> badRecords = new ConcurrentHashMap<>();
     private volatile double rate = Double.NaN;
     private volatile double loss = Double.NaN;
     private volatile double prequential = Double.NaN;
     private volatile double recent = Double.NaN;
     private volatile double holdout = Double.NaN;
+    private volatile double lag = Double.NaN;
     private volatile long snapshotVersion;
     private volatile long snapshotAtMillis = -1;
 
@@ -83,6 +85,8 @@ public final class TrainerMetrics {
                 .publishPercentiles(0.5, 0.95, 0.99).tags(tags).register(registry);
         this.holdoutDuration = Timer.builder("coldstream.holdout.duration")
                 .description("one holdout evaluation").tags(tags).register(registry);
+        this.checkpointDuration = Timer.builder("coldstream.checkpoint.duration")
+                .description("writing one checkpoint, off the training thread").tags(tags).register(registry);
         Gauge.builder("coldstream.examples.rate", this, m -> m.rate).description("examples per second, recent")
                 .baseUnit("examples").tags(tags).register(registry);
         Gauge.builder("coldstream.loss", this, m -> m.loss).description("last mini-batch loss").tags(tags)
@@ -93,6 +97,8 @@ public final class TrainerMetrics {
                 .description("test-then-train accuracy").tags(tags).tag("window", "recent").register(registry);
         Gauge.builder("coldstream.holdout.accuracy", this, m -> m.holdout).description("latest holdout accuracy")
                 .tags(tags).register(registry);
+        Gauge.builder("coldstream.source.lag", this, m -> m.lag).description("examples waiting in the source")
+                .baseUnit("examples").tags(tags).register(registry);
         Gauge.builder("coldstream.snapshot.version", this, m -> m.snapshotVersion)
                 .description("number of the newest published snapshot").tags(tags).register(registry);
         TimeGauge.builder("coldstream.snapshot.age", this, TimeUnit.MILLISECONDS,
@@ -135,17 +141,13 @@ public final class TrainerMetrics {
     }
 
     /**
-     * Registers the source's lag.
+     * Sets the source's lag, read by the {@code coldstream.source.lag} gauge. Called by the training
+     * thread, which alone may ask its source (sources are not thread-safe).
      *
      * @param waiting examples known to be waiting, or a negative value when unknown
      */
-    public void bindSourceLag(LongSupplier waiting) {
-        Gauge.builder("coldstream.source.lag", waiting, w -> {
-            long v = w.getAsLong();
-            return v < 0 ? Double.NaN : v;
-        }).description("examples waiting in the source").baseUnit("examples").tags(tags)
-                .strongReference(true) // Micrometer holds gauge objects weakly; this lambda has no other owner
-                .register(registry);
+    public void sourceLag(long waiting) {
+        lag = waiting < 0 ? Double.NaN : waiting;
     }
 
     /**
@@ -178,6 +180,11 @@ public final class TrainerMetrics {
     public void holdout(double accuracy, long nanos) {
         holdout = accuracy;
         holdoutDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** @param nanos how long writing one checkpoint took */
+    public void checkpoint(long nanos) {
+        checkpointDuration.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** @param version the published version's number */

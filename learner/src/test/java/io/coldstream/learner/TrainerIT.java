@@ -1,6 +1,7 @@
 package io.coldstream.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -113,5 +114,52 @@ class TrainerIT {
             assertThat(trainer.network().steps()).isEqualTo(100);
             return trainer.network().parameters();
         }
+    }
+
+    @Test
+    void aResumedRunReachesTheSameParametersAsAnUninterruptedOne() {
+        TrainerConfig whole = config("whole", 240).set("checkpoint.every", "80").set("holdout.every", "0")
+                .set("holdout.size", "200").build();
+        float[] uninterrupted;
+        try (Trainer trainer = Trainer.prepare(whole, Clock.systemUTC())) {
+            trainer.run(new TrainerListener() { });
+            uninterrupted = trainer.network().parameters();
+        }
+        // the same run, stopped at 120 (a final checkpoint), then resumed up to 240
+        TrainerConfig firstHalf = config("halves", 120).set("checkpoint.every", "80").set("holdout.every", "0")
+                .set("holdout.size", "200").build();
+        try (Trainer trainer = Trainer.prepare(firstHalf, Clock.systemUTC())) {
+            assertThat(trainer.resumed()).isFalse();
+            trainer.run(new TrainerListener() { });
+        }
+        TrainerConfig secondHalf = config("halves", 240).set("checkpoint.every", "80").set("holdout.every", "0")
+                .set("holdout.size", "200").build();
+        float[] resumed;
+        try (Trainer trainer = Trainer.prepare(secondHalf, Clock.systemUTC())) {
+            assertThat(trainer.resumed()).isTrue();
+            assertThat(trainer.examplesSeen()).isEqualTo(120);
+            TrainResult result = trainer.run(new TrainerListener() { });
+            assertThat(result.examplesSeen()).isEqualTo(240);
+            assertThat(result.resumed()).isTrue();
+            resumed = trainer.network().parameters();
+        }
+        assertThat(resumed).containsExactly(uninterrupted);
+        long[] journal = CheckpointStore.readJournal(secondHalf.out().resolve(CheckpointStore.JOURNAL));
+        assertThat(journal).containsExactly(CheckpointStore.readJournal(whole.out().resolve(CheckpointStore.JOURNAL)));
+        assertThat(journal).hasSize(240).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void resumingWithSettingsThatChangeWhatIsLearntIsRefused() {
+        TrainerConfig first = config("run", 30).set("holdout.every", "0").set("holdout.size", "100").build();
+        try (Trainer trainer = Trainer.prepare(first, Clock.systemUTC())) {
+            trainer.run(new TrainerListener() { });
+        }
+        TrainerConfig changed = config("run", 60).set("holdout.every", "0").set("holdout.size", "100")
+                .set("replay.k", "20").set("lr", "0.05").build();
+        assertThatThrownBy(() -> Trainer.prepare(changed, Clock.systemUTC()))
+                .isInstanceOf(io.coldstream.core.ConfigurationException.class)
+                .hasMessageContaining("replay.k was '20' but the checkpoint")
+                .hasMessageContaining("lr was '0.05'");
     }
 }

@@ -49,6 +49,23 @@ public final class AtomicFiles {
     }
 
     /**
+     * Deletes a file or a folder with everything in it; nothing if it does not exist.
+     *
+     * @param path the file or folder
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.comparingInt(Path::getNameCount).reversed()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /**
      * @param file the file to hash
      * @return its SHA-256 in lower-case hex
      * @throws IOException if reading fails

@@ -1,0 +1,369 @@
+package io.coldstream.learner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.core.DataException;
+import io.coldstream.core.SnapshotException;
+import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.learner.internal.BackgroundWriter;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable checkpoints of a training run, one atomic unit each, so that a crashed or stopped run
+ * resumes where the newest complete checkpoint stood and trains on every stream example exactly
+ * once.
+ *
+ * <p>Layout: {@code <out>/checkpoints/ckpt-000001/} holds {@code model.zip} (parameters and
+ * optimiser state), {@code replay.bin} (the replay buffer's whole state), {@code trainer.bin}
+ * (counters, generator states, evaluation history, configuration fingerprint) and
+ * {@code manifest.json} (with the SHA-256 of the other three and the source positions).
+ * {@code <out>/trained-ids.bin} is a journal of the ids of the examples trained on, in order, as
+ * big-endian longs; each checkpoint records how many of its entries it covers.
+ *
+ * <p>Writing happens on one background thread, in order: append the new ids to the journal and
+ * fsync it; write the files into a hidden temporary folder and fsync each; write the manifest;
+ * fsync the folder; rename it atomically to its name; fsync the parent; delete checkpoints beyond
+ * the newest {@code keep}. Only then is the checkpoint committed (the callback runs, such as a
+ * Kafka offset commit). The previous checkpoint stays until the new one is complete, so a crash at
+ * any moment leaves at least one complete checkpoint once the first has been written.
+ *
+ * <p>Reading ({@link #newest()}) takes the newest checkpoint whose checksums verify, skipping (and
+ * reporting) corrupt ones, and cuts the journal back to its length.
+ */
+public final class CheckpointStore implements AutoCloseable {
+
+    /** The model file inside a checkpoint. */
+    public static final String MODEL = "model.zip";
+    /** The replay buffer state inside a checkpoint. */
+    public static final String REPLAY = "replay.bin";
+    /** The trainer state inside a checkpoint. */
+    public static final String TRAINER = "trainer.bin";
+    /** The manifest inside a checkpoint. */
+    public static final String MANIFEST = "manifest.json";
+    /** The journal of trained example ids, in the run's output folder. */
+    public static final String JOURNAL = "trained-ids.bin";
+
+    /** Told when a checkpoint has become durable; called on the writer thread. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param manifest the committed checkpoint
+         * @param nanos how long writing it took
+         */
+        void committed(CheckpointManifest manifest, long nanos);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+    private static final Pattern NAME = Pattern.compile("ckpt-(\\d{6,})");
+
+    private final Path dir;
+    private final Path journal;
+    private final int keep;
+    private final Clock clock;
+    private final Listener onCommitted;
+    private final ObjectMapper json = SnapshotPublisher.mapper();
+    private final BackgroundWriter<CheckpointManifest> writer;
+    private long nextSequence;
+    private volatile CheckpointManifest latest;
+
+    /** What {@link #newest()} found. */
+    public record Found(Path folder, CheckpointManifest manifest) {
+        /** @return the model zip */
+        public Path model() {
+            return folder.resolve(MODEL);
+        }
+
+        /** @return the replay state */
+        public Path replay() {
+            return folder.resolve(REPLAY);
+        }
+
+        /** @return the trainer state */
+        public Path trainer() {
+            return folder.resolve(TRAINER);
+        }
+    }
+
+    /**
+     * @param dir the checkpoint folder ({@code <out>/checkpoints}); created if missing
+     * @param journal the trained-ids journal ({@code <out>/trained-ids.bin})
+     * @param keep how many complete checkpoints to keep, {@code >= 1}
+     * @param clock the source of {@code createdAt}
+     * @param onCommitted told on the writer thread once a checkpoint is durable
+     */
+    public CheckpointStore(Path dir, Path journal, int keep, Clock clock, Listener onCommitted) {
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep was " + keep + " but must be >= 1");
+        }
+        this.dir = dir;
+        this.journal = journal;
+        this.keep = keep;
+        this.clock = clock;
+        this.onCommitted = onCommitted;
+        try {
+            Files.createDirectories(dir);
+            this.nextSequence = highest(dir) + 1;
+        } catch (IOException e) {
+            throw new SnapshotException("could not create the checkpoint folder " + dir + ": " + e.getMessage(), e);
+        }
+        this.writer = new BackgroundWriter<>("coldstream-checkpoint-writer", "a checkpoint to " + dir);
+    }
+
+    /**
+     * Queues a checkpoint. Everything passed is owned by the store from here on; the network copy
+     * is closed once written.
+     *
+     * @param network a private copy of the model with its optimiser state
+     * @param replayState the replay buffer's state
+     * @param trainerState the trainer's state
+     * @param examplesSeen examples trained on
+     * @param positions per partition, the offset of the last example included
+     * @param newIds ids of the examples trained on since the previous checkpoint, in order
+     * @param journalLength the journal's length once {@code newIds} are appended
+     * @return the checkpoint's name
+     */
+    public synchronized String write(Network network, byte[] replayState, byte[] trainerState, long examplesSeen,
+            Map<String, Long> positions, long[] newIds, long journalLength) {
+        String name = String.format("ckpt-%06d", nextSequence++);
+        Map<String, Long> pos = Map.copyOf(positions);
+        writer.submit(() -> {
+            try (network) {
+                return writeNow(name, network, replayState, trainerState, examplesSeen, pos, newIds, journalLength);
+            }
+        });
+        return name;
+    }
+
+    private CheckpointManifest writeNow(String name, Network network, byte[] replayState, byte[] trainerState,
+            long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) throws IOException {
+        long started = System.nanoTime();
+        appendJournal(newIds, journalLength);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        AtomicFiles.deleteRecursively(tmp);
+        Files.createDirectories(tmp);
+        network.save(tmp.resolve(MODEL), true);
+        Files.write(tmp.resolve(REPLAY), replayState);
+        Files.write(tmp.resolve(TRAINER), trainerState);
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (String file : List.of(MODEL, REPLAY, TRAINER)) {
+            AtomicFiles.fsync(tmp.resolve(file));
+            sums.put(file, AtomicFiles.sha256(tmp.resolve(file)));
+        }
+        CheckpointManifest manifest = new CheckpointManifest(name, clock.instant(), examplesSeen, positions,
+                journalLength, sums);
+        Files.write(tmp.resolve(MANIFEST), json.writeValueAsBytes(manifest));
+        AtomicFiles.fsync(tmp.resolve(MANIFEST));
+        AtomicFiles.fsync(tmp);
+        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.fsync(dir);
+        latest = manifest;
+        prune();
+        long nanos = System.nanoTime() - started;
+        LOG.debug("checkpoint {} written in {} ms", name, nanos / 1_000_000);
+        onCommitted.committed(manifest, nanos);
+        return manifest;
+    }
+
+    private void appendJournal(long[] ids, long expectedLength) throws IOException {
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            long start = (expectedLength - ids.length) * Long.BYTES;
+            if (channel.size() < start) {
+                throw new IOException("the journal " + journal + " has " + channel.size() / Long.BYTES
+                        + " entries but " + (expectedLength - ids.length) + " were expected before this checkpoint");
+            }
+            channel.truncate(start);
+            channel.position(start);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(ids.length * Long.BYTES);
+            for (long id : ids) {
+                buf.putLong(id);
+            }
+            buf.flip();
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            channel.force(true);
+        }
+    }
+
+    private void prune() throws IOException {
+        List<Path> complete = list(dir);
+        for (int i = keep; i < complete.size(); i++) {
+            AtomicFiles.deleteRecursively(complete.get(i));
+        }
+    }
+
+    /**
+     * Finds the newest checkpoint whose files match their checksums, cuts the journal back to its
+     * length, and returns it. Corrupt checkpoints are reported in the log and skipped.
+     *
+     * @return the checkpoint, or empty if none is complete
+     * @throws DataException if the journal is shorter than the checkpoint says
+     */
+    public Optional<Found> newest() {
+        try {
+            for (Path folder : list(dir)) {
+                String problem = verify(folder);
+                if (problem == null) {
+                    CheckpointManifest m = json.readValue(folder.resolve(MANIFEST).toFile(), CheckpointManifest.class);
+                    cutJournal(m.journalLength());
+                    latest = m;
+                    return Optional.of(new Found(folder, m));
+                }
+                LOG.warn("skipping checkpoint {}: {}", folder, problem);
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new DataException("could not read the checkpoints in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String verify(Path folder) {
+        try {
+            CheckpointManifest m = json.readValue(folder.resolve(MANIFEST).toFile(), CheckpointManifest.class);
+            for (String file : List.of(MODEL, REPLAY, TRAINER)) {
+                String expected = m.sha256().get(file);
+                if (expected == null) {
+                    return "its manifest has no checksum for " + file;
+                }
+                Path p = folder.resolve(file);
+                if (!Files.isRegularFile(p)) {
+                    return file + " is missing";
+                }
+                String actual = AtomicFiles.sha256(p);
+                if (!actual.equals(expected)) {
+                    return file + " has SHA-256 " + actual + " but the manifest says " + expected;
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "its manifest cannot be read (" + e.getMessage() + ")";
+        }
+    }
+
+    private void cutJournal(long length) throws IOException {
+        long bytes = length * Long.BYTES;
+        long size = Files.exists(journal) ? Files.size(journal) : 0;
+        if (size < bytes) {
+            throw new DataException("the journal " + journal + " has " + size / Long.BYTES + " entries but the"
+                    + " checkpoint covers " + length + "; the run's folder is damaged");
+        }
+        if (size > bytes) {
+            try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+                channel.truncate(bytes);
+                channel.force(true);
+            }
+        }
+    }
+
+    /**
+     * Reads the ids of a run's journal.
+     *
+     * @param journal a {@code trained-ids.bin}
+     * @return the ids in order
+     * @throws DataException if the file cannot be read or is not whole longs
+     */
+    public static long[] readJournal(Path journal) {
+        try {
+            long size = Files.size(journal);
+            if (size % Long.BYTES != 0 || size / Long.BYTES > Integer.MAX_VALUE) {
+                throw new DataException("journal " + journal + " has " + size + " bytes, not a whole number of ids");
+            }
+            long[] ids = new long[(int) (size / Long.BYTES)];
+            try (InputStream raw = Files.newInputStream(journal);
+                 DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = in.readLong();
+                }
+            }
+            return ids;
+        } catch (IOException e) {
+            throw new DataException("could not read the journal " + journal + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the newest checkpoint written or found, or {@code null} */
+    public CheckpointManifest latest() {
+        return latest;
+    }
+
+    /**
+     * Waits for every queued checkpoint.
+     *
+     * @throws SnapshotException if a write failed
+     */
+    public void awaitAll() {
+        writer.awaitAll();
+    }
+
+    /** Waits for queued checkpoints, then stops the writer thread. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * @param dir a checkpoint folder
+     * @return its complete checkpoints, newest first
+     * @throws IOException if it cannot be listed
+     */
+    static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(CheckpointStore::sequence).reversed()).toList();
+        }
+    }
+
+    private static long sequence(Path p) {
+        Matcher m = NAME.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static long highest(Path dir) throws IOException {
+        List<Path> all = list(dir);
+        return all.isEmpty() ? 0 : sequence(all.get(0));
+    }
+
+    /**
+     * Serialises with a {@link DataOutputStream} into a byte array.
+     *
+     * @param writer what to write
+     * @return the bytes
+     */
+    static byte[] bytes(IoWriter writer) {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(buffer))) {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing to memory cannot fail", e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Writes state to a data output. */
+    @FunctionalInterface
+    interface IoWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+}
