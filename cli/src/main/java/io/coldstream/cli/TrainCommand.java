@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
@@ -36,6 +38,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR",
             description = "IDX folder: train-* is the stream, t10k-* the holdout (default: /usr/share/datasets/fashion-mnist)")
     String data;
+    @Option(names = "--source", paramLabel = "SPEC",
+            description = "stream to train on: idx:DIR or queue:DIR (default: --data's train split); --data still gives the holdout")
+    String source;
     @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
     String order;
     @Option(names = "--stage-classes", paramLabel = "C", description = "classes per stage in class-incremental order (default: 2)")
@@ -76,6 +81,12 @@ final class TrainCommand implements Callable<Integer> {
     String threads;
     @Option(names = "--onednn", paramLabel = "BOOL", description = "run convolution, pooling and batch norm on oneDNN (default: true)")
     String onednn;
+    @Option(names = "--checkpoint-every", paramLabel = "N", description = "take a checkpoint every N examples, 0 = only at the end (default: 1000)")
+    String checkpointEvery;
+    @Option(names = "--checkpoint-keep", paramLabel = "K", description = "complete checkpoints to keep (default: 3)")
+    String checkpointKeep;
+    @Option(names = "--bad-records", paramLabel = "POLICY", description = "skip (count, quarantine) | fail (default: skip)")
+    String badRecords;
     @Option(names = "--metrics-port", paramLabel = "P", description = "serve Prometheus metrics at http://HOST:P/metrics during the run (default: off)")
     String metricsPort;
     @Option(names = "--metrics-host", paramLabel = "HOST", description = "address of the metrics endpoint (default: 127.0.0.1)")
@@ -107,13 +118,35 @@ final class TrainCommand implements Callable<Integer> {
                     stderr.println("metrics:  http://" + server.host() + ":" + server.port() + "/metrics");
                 }
                 ConsoleProgress progress = new ConsoleProgress(stderr, System.console() != null);
-                TrainResult result = trainer.run(progress);
-                ReportFiles report = RunReport.write(config.out());
-                stdout.printf(Locale.ROOT, "trained on %d examples at %.1f steps/s; prequential accuracy %.4f, "
-                        + "final holdout accuracy %.4f; results in %s, report in %s%n", result.examplesSeen(),
-                        result.stepsPerSecond(), result.prequentialAccuracy(), result.finalAccuracy(),
-                        config.out().resolve("results.json"), report.summary());
-                stdout.flush();
+                // SIGTERM (and Ctrl-C): finish the current step, take a final checkpoint, then exit.
+                CountDownLatch finished = new CountDownLatch(1);
+                Thread hook = new Thread(() -> {
+                    trainer.requestStop();
+                    try {
+                        finished.await(2, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "coldstream-stop");
+                Runtime.getRuntime().addShutdownHook(hook);
+                try {
+                    TrainResult result = trainer.run(progress);
+                    if (!result.complete()) {
+                        stderr.printf(Locale.ROOT, "stopped at %d examples with a final checkpoint; run again with"
+                                + " --out %s to resume%n", result.examplesSeen(), config.out());
+                        stderr.flush();
+                        return 0;
+                    }
+                    ReportFiles report = RunReport.write(config.out());
+                    stdout.printf(Locale.ROOT, "trained on %d examples at %.1f steps/s; prequential accuracy %.4f, "
+                            + "final holdout accuracy %.4f; results in %s, report in %s%n", result.examplesSeen(),
+                            result.stepsPerSecond(), result.prequentialAccuracy(), result.finalAccuracy(),
+                            config.out().resolve("results.json"), report.summary());
+                    stdout.flush();
+                } finally {
+                    // lets a running stop hook end, and with it the JVM, once everything is written
+                    finished.countDown();
+                }
             }
         }
         return 0;
@@ -122,6 +155,7 @@ final class TrainCommand implements Callable<Integer> {
     private Map<String, String> given() {
         Map<String, String> m = new LinkedHashMap<>();
         put(m, "--data", data);
+        put(m, "--source", source);
         put(m, "--order", order);
         put(m, "--stage-classes", stageClasses);
         put(m, "--limit", limit);
@@ -142,6 +176,9 @@ final class TrainCommand implements Callable<Integer> {
         put(m, "--snapshot-every", snapshotEvery);
         put(m, "--threads", threads);
         put(m, "--onednn", onednn);
+        put(m, "--checkpoint-every", checkpointEvery);
+        put(m, "--checkpoint-keep", checkpointKeep);
+        put(m, "--bad-records", badRecords);
         put(m, "--metrics-port", metricsPort);
         put(m, "--metrics-host", metricsHost);
         put(m, "--metrics-every", metricsEvery);

@@ -1,0 +1,92 @@
+package io.coldstream.cli;
+
+import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.Example;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.io.ExampleSink;
+import io.coldstream.io.IdxDataset;
+import io.coldstream.io.IdxSource;
+import io.coldstream.io.QueueSink;
+import io.coldstream.io.SourceSpec;
+import io.coldstream.io.StreamOrder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code coldstream ingest}: copies a dataset, in a chosen order, into a durable stream. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Copy a dataset's train split, in a chosen order, into a stream (one record per example,"
+                + " in the Coldstream record format).")
+final class IngestCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "IDX folder to read (default: /usr/share/datasets/fashion-mnist)")
+    Path data = io.coldstream.io.FashionMnist.DEFAULT_DIR;
+    @Option(names = "--source", paramLabel = "SPEC", description = "idx:DIR (same as --data)")
+    String source;
+    @Option(names = "--to", required = true, paramLabel = "SINK", description = "queue:DIR")
+    String to;
+    @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
+    String order = "iid";
+    @Option(names = "--stage-classes", paramLabel = "C", description = "classes per stage in class-incremental order (default: 2)")
+    int stageClasses = 2;
+    @Option(names = "--limit", paramLabel = "N", description = "copy at most N examples (default: all)")
+    long limit;
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the order (default: 42, as train uses)")
+    long seed = 42;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = data;
+        if (source != null) {
+            SourceSpec s = SourceSpec.parse(source);
+            if (s.kind() != SourceSpec.Kind.IDX) {
+                throw new ConfigurationException("--source was '" + source + "' but ingest reads idx:DIR only");
+            }
+            dir = s.path();
+        }
+        SourceSpec sink = SourceSpec.parse(to);
+        if (sink.kind() != SourceSpec.Kind.QUEUE) {
+            throw new ConfigurationException("--to was '" + to + "' but ingest writes to queue:DIR"
+                    + " (Kafka sinks come with the Kafka source)");
+        }
+        if (limit < 0) {
+            throw new ConfigurationException("--limit was " + limit + " but it must be >= 0");
+        }
+        IdxDataset dataset = IdxDataset.readSplit(dir, IdxDataset.TRAIN_SPLIT);
+        // The same derivation as the trainer's, so that ingest --order iid --seed S followed by
+        // train --source queue:... sees the stream train --data --order iid --seed S would.
+        SeededRandom root = new SeededRandom(seed);
+        try (IdxSource in = IdxSource.ordered(dataset, StreamOrder.parse(order), stageClasses, root.derive("order"),
+                limit, "train");
+             ExampleSink out = new QueueSink(sink.path())) {
+            long total = in.remaining().orElse(-1);
+            long start = System.nanoTime();
+            long lastReport = start;
+            Example ex;
+            while ((ex = in.next()) != null) {
+                out.write(ex);
+                long now = System.nanoTime();
+                if (now - lastReport > 2_000_000_000L) {
+                    err.printf(Locale.ROOT, "%,d/%,d records, %.0f records/s%n", out.written(), total,
+                            out.written() / ((now - start) / 1e9));
+                    err.flush();
+                    lastReport = now;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            spec.commandLine().getOut().printf(Locale.ROOT, "ingested %d records into %s in %.2f s (%.0f records/s)%n",
+                    out.written(), out.describe(), seconds, out.written() / Math.max(seconds, 1e-9));
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,138 @@
+package io.coldstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.core.Example;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+import io.coldstream.io.BadRecordHandlers;
+import io.coldstream.io.ExampleCodec;
+import io.coldstream.io.QueueSource;
+import io.coldstream.learner.CheckpointStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly-once training over a durable stream: the trainer runs as a child process over a
+ * Chronicle Queue, is stopped with SIGTERM once and killed with SIGKILL at random moments several
+ * times, and is resumed each time with the same --out. The journal of trained ids, as recorded by
+ * the checkpoints, must then hold every id of the stream exactly once, in stream order.
+ */
+class KillAndResumeIT {
+
+    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
+    private static final int STREAM = 500;
+
+    @TempDir
+    Path dir;
+
+    private ProcessBuilder command(Path log, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
+                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
+        return pb;
+    }
+
+    @Test
+    void everyExampleIsTrainedOnExactlyOnceAcrossKillsAndResumes() throws Exception {
+        Path queue = dir.resolve("queue");
+        Path out = dir.resolve("run");
+        Path log = dir.resolve("log.txt");
+        Process ingest = command(log, "ingest", "--to", "queue:" + queue, "--limit", Integer.toString(STREAM)).start();
+        assertThat(ingest.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(ingest.exitValue()).as(Files.readString(log)).isZero();
+        long[] streamIds = idsIn(queue);
+        assertThat(streamIds).hasSize(STREAM);
+
+        String[] train = {"train", "--source", "queue:" + queue, "--limit", Integer.toString(STREAM),
+            "--checkpoint-every", "20", "--holdout-every", "0", "--holdout-size", "100", "--snapshot-every", "0",
+            "--metrics-every", "50", "--out", out.toString()};
+        SeededRandom random = new SeededRandom(2026);
+        int sigterms = 0;
+        int sigkills = 0;
+        int runs = 0;
+        while (true) {
+            runs++;
+            long before = trainedSoFar(out);
+            Process p = command(log, train).start();
+            if (runs <= 5) {
+                // let it get past start-up and train a little, then interrupt it
+                waitUntil(() -> trainedSoFar(out) > before || !p.isAlive(), 120);
+                Thread.sleep(500 + random.nextInt(2500));
+                if (p.isAlive()) {
+                    if (runs == 1) {
+                        p.destroy(); // SIGTERM: graceful, final checkpoint
+                        sigterms++;
+                    } else {
+                        p.destroyForcibly(); // SIGKILL
+                        sigkills++;
+                    }
+                }
+            }
+            assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("trainer ended").isTrue();
+            Path results = out.resolve("results.json");
+            if (runs > 5 || (Files.exists(results) && complete(results))) {
+                assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+                break;
+            }
+        }
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("complete").asBoolean()).isTrue();
+        assertThat(results.get("examplesSeen").asLong()).isEqualTo(STREAM);
+        long[] trained = CheckpointStore.readJournal(out.resolve(CheckpointStore.JOURNAL));
+        // every id exactly once, in stream order: no loss, no duplicate
+        assertThat(trained).containsExactly(streamIds);
+        assertThat(sigterms).isEqualTo(1);
+        assertThat(sigkills).isGreaterThanOrEqualTo(1);
+        System.out.printf("kill-and-resume: %d runs, %d SIGTERM, %d SIGKILL, %d examples, %d trained ids,"
+                + " duplicates 0, losses 0%n", runs, sigterms, sigkills, STREAM, trained.length);
+    }
+
+    private static boolean complete(Path results) throws IOException {
+        return new ObjectMapper().readTree(results.toFile()).path("complete").asBoolean(false);
+    }
+
+    private static long trainedSoFar(Path out) {
+        Path metrics = out.resolve("metrics.jsonl");
+        try {
+            return Files.exists(metrics) ? Files.size(metrics) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void waitUntil(Check check, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!check.ok()) {
+            assertThat(System.nanoTime()).as("waited %d s", seconds).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static long[] idsIn(Path queue) {
+        List<Long> ids = new ArrayList<>();
+        try (QueueSource source = new QueueSource(queue, new ExampleCodec(new Shape(1, 28, 28), 10),
+                BadRecordHandlers.fail(), false, null)) {
+            Example e;
+            while ((e = source.next()) != null) {
+                ids.add(e.id());
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+}
