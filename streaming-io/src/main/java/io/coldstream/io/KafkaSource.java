@@ -1,0 +1,484 @@
+package io.coldstream.io;
+
+import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.DataException;
+import io.coldstream.core.DatasetNotFoundException;
+import io.coldstream.core.Example;
+import io.coldstream.core.Shape;
+import io.coldstream.core.StreamPosition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads {@link ExampleCodec} records from every partition of a Kafka topic, one example at a time.
+ *
+ * <p>The source assigns itself all partitions the topic has when it is opened (manual assignment,
+ * no group rebalancing) and starts each at its beginning, or just after a checkpointed offset
+ * ({@link #seekAfter}). Each returned example has the position
+ * {@code StreamPosition(topic + "-" + partition, offset)}; within a partition offsets increase.
+ * Partitions are interleaved as the consumer's polls return them. A record that does not decode
+ * (a {@code null} value reads as an empty record) goes to the {@link BadRecordHandler} and is never
+ * returned.
+ *
+ * <p>Exactly-once with checkpoints: the source never commits on its own
+ * ({@code enable.auto.commit} is always {@code false}). A trainer saves the positions of the last
+ * examples in a checkpoint, and once that checkpoint is durable calls {@link #commit} (when a
+ * {@code group.id} is configured) so that the group's committed offsets match the saved model;
+ * resuming calls {@link #seekAfter} with the checkpoint's positions.
+ *
+ * <p>Consumer settings pass through from {@code extra} (security, {@code max.poll.records},
+ * {@code group.id}, ...). {@link #next()} polls into the consumer's batch and returns the next
+ * decoded example; when nothing new arrives for {@code idle} it returns {@code null} (the trainer
+ * loops and calls again).
+ *
+ * <p>Not thread-safe: one reading thread calls {@link #next()}, {@link #seekAfter},
+ * {@link #commit} and {@link #remaining()}. The exception is {@link #close()}, which any thread may
+ * call to stop a waiting {@link #next()}: that call then returns {@code null} and the reading
+ * thread releases the consumer on its way out.
+ */
+public final class KafkaSource implements ExampleSource {
+
+    private static final int OPEN = 0;
+    private static final int READING = 1;
+    private static final int CLOSE_REQUESTED = 2;
+    private static final int CLOSED = 3;
+    private static final long REMAINING_REFRESH_NANOS = 1_000_000_000L;
+    private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final ExampleCodec codec;
+    private final BadRecordHandler handler;
+    private final long idleNanos;
+    private final String groupId;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition[] partitions;
+    private final String[] partitionNames;
+    /** Per partition: the offset of the next record to read, or -1 while that is "the beginning". */
+    private final long[] nextOffset;
+    private final long[] beginOffset;
+    private final long[] endOffset;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private Iterator<ConsumerRecord<byte[], byte[]>> batch = Collections.emptyIterator();
+    private long endsFetchedAt;
+    private boolean endsKnown;
+    private boolean started;
+    private long examples;
+
+    /**
+     * Opens a consumer on every partition of {@code topic}, each positioned at its beginning.
+     *
+     * @param bootstrapServers {@code HOST:PORT[,HOST:PORT...]}; overrides any
+     *     {@code bootstrap.servers} in {@code extra}
+     * @param topic the topic; it must exist
+     * @param codec decodes records, and gives {@link #shape()} and {@link #numClasses()}
+     * @param handler receives every record that does not decode; not closed by this source
+     * @param idle how long {@link #next()} waits with nothing new before returning {@code null};
+     *     {@code null} waits until {@link #close()}
+     * @param extra consumer settings passed through, or {@code null}; copied. {@code group.id}
+     *     enables {@link #commit}
+     * @throws ConfigurationException if {@code extra} sets {@code enable.auto.commit=true} or a
+     *     deserializer other than the byte-array one, or the consumer rejects a setting
+     * @throws DatasetNotFoundException if the topic does not exist
+     * @throws DataException if the broker cannot be reached within 30 s
+     */
+    public KafkaSource(String bootstrapServers, String topic, ExampleCodec codec, BadRecordHandler handler,
+            Duration idle, Properties extra) {
+        this.bootstrapServers = KafkaSink.requireText(bootstrapServers, "bootstrapServers");
+        this.topic = KafkaSink.requireText(topic, "topic");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        if (idle != null && idle.isNegative()) {
+            throw new IllegalArgumentException("idle was " + idle + " but must be >= 0 (or null to wait forever)");
+        }
+        this.idleNanos = idle == null ? -1 : saturatedNanos(idle);
+        Properties props = consumerProperties(extra);
+        String group = props.getProperty(ConsumerConfig.GROUP_ID_CONFIG);
+        this.groupId = group == null || group.isBlank() ? null : group;
+        try {
+            this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (KafkaException e) {
+            throw new ConfigurationException("could not create a Kafka consumer for kafka:" + this.bootstrapServers
+                    + "/" + this.topic + ": " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause()
+                    + ")"));
+        }
+        try {
+            this.partitions = assignAll();
+        } catch (RuntimeException e) {
+            consumer.close();
+            throw e;
+        }
+        int n = partitions.length;
+        this.partitionNames = new String[n];
+        for (int p = 0; p < n; p++) {
+            partitionNames[p] = this.topic + "-" + p;
+        }
+        this.nextOffset = new long[n];
+        Arrays.fill(nextOffset, -1);
+        this.beginOffset = new long[n];
+        this.endOffset = new long[n];
+    }
+
+    private Properties consumerProperties(Properties extra) {
+        Properties props = new Properties();
+        props.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        if (extra != null) {
+            for (String name : extra.stringPropertyNames()) {
+                props.setProperty(name, extra.getProperty(name));
+            }
+        }
+        String autoCommit = props.getProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+        if (autoCommit != null && !autoCommit.strip().equalsIgnoreCase("false")) {
+            throw new ConfigurationException(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG + " was '" + autoCommit
+                    + "' but a Kafka source never auto-commits: offsets are committed only with a checkpoint"
+                    + " (leave it out or set false)");
+        }
+        for (String key : List.of(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG)) {
+            String value = props.getProperty(key);
+            if (value != null && !value.strip().equals(ByteArrayDeserializer.class.getName())) {
+                throw new ConfigurationException(key + " was '" + value + "' but a Kafka source reads byte arrays:"
+                        + " leave it out or set " + ByteArrayDeserializer.class.getName());
+            }
+            props.remove(key);
+        }
+        props.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    private TopicPartition[] assignAll() {
+        List<PartitionInfo> infos;
+        try {
+            infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+        } catch (KafkaException e) {
+            throw new DataException("could not read the partitions of kafka:" + bootstrapServers + "/" + topic
+                    + " within " + METADATA_TIMEOUT.toSeconds() + " s: " + e, e);
+        }
+        if (infos == null || infos.isEmpty()) {
+            throw new DatasetNotFoundException("Kafka topic '" + topic + "' does not exist at " + bootstrapServers
+                    + "; create it (or write to it with a sink) first");
+        }
+        TopicPartition[] result = new TopicPartition[infos.size()];
+        for (PartitionInfo info : infos) {
+            int p = info.partition();
+            if (p < 0 || p >= result.length || result[p] != null) {
+                throw new DataException("Kafka topic '" + topic + "' reported partitions " + infos
+                        + " but they must be numbered 0 to " + (result.length - 1));
+            }
+            result[p] = new TopicPartition(topic, p);
+        }
+        List<TopicPartition> all = List.of(result);
+        consumer.assign(all);
+        consumer.seekToBeginning(all);
+        return result;
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * @return the next example that decodes, or {@code null} after {@code idle} with nothing new,
+     *     or once closed
+     * @throws DataException if the bad-record handler stops the stream ({@code fail} policy), or
+     *     the consumer fails (broker unreachable is not a failure: it reads as nothing new)
+     */
+    @Override
+    public Example next() {
+        if (!enter()) {
+            return null;
+        }
+        try {
+            started = true;
+            return read();
+        } finally {
+            exit();
+        }
+    }
+
+    private boolean enter() {
+        return state.compareAndSet(OPEN, READING);
+    }
+
+    private void exit() {
+        if (!state.compareAndSet(READING, OPEN)) {
+            state.set(CLOSED);
+            consumer.close();
+        }
+    }
+
+    private Example read() {
+        long waitStart = System.nanoTime();
+        while (state.get() == READING) {
+            while (batch.hasNext()) {
+                ConsumerRecord<byte[], byte[]> record = batch.next();
+                int p = record.partition();
+                long offset = record.offset();
+                nextOffset[p] = offset + 1;
+                byte[] value = record.value() == null ? EMPTY : record.value();
+                StreamPosition position = new StreamPosition(partitionNames[p], offset);
+                try {
+                    Example example = codec.decode(value, 0, value.length, position);
+                    examples++;
+                    return example;
+                } catch (BadRecordException problem) {
+                    handler.handle(value, 0, value.length, position, problem);
+                    waitStart = System.nanoTime();
+                }
+            }
+            long waited = System.nanoTime() - waitStart;
+            if (idleNanos >= 0 && waited >= idleNanos) {
+                return null;
+            }
+            long pollNanos = idleNanos < 0 ? Long.MAX_VALUE : idleNanos - waited;
+            ConsumerRecords<byte[], byte[]> records;
+            try {
+                records = consumer.poll(Duration.ofNanos(Math.min(pollNanos, 1_000_000_000L)));
+            } catch (WakeupException e) {
+                return null;
+            } catch (KafkaException e) {
+                throw new DataException("could not read " + describe() + ": " + e, e);
+            }
+            if (!records.isEmpty()) {
+                batch = records.iterator();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Positions the source to resume from a checkpoint: each partition named in
+     * {@code lastOffsets} (as {@code "topic-p"}) restarts strictly after its offset; partitions
+     * absent from the map restart at their beginning. Call it on the reading thread, before the
+     * first {@link #next()}.
+     *
+     * @param lastOffsets per partition name, the offset of the last example the checkpoint holds
+     *     (each {@code >= 0})
+     * @throws DataException if a name is not a partition of this topic (a checkpoint of another
+     *     stream)
+     * @throws IllegalStateException after the first {@link #next()}, or once closed
+     */
+    public void seekAfter(Map<String, Long> lastOffsets) {
+        Objects.requireNonNull(lastOffsets, "lastOffsets");
+        long[] after = resolve(lastOffsets, "resume");
+        if (!enter()) {
+            throw new IllegalStateException("source " + describe() + " is closed");
+        }
+        try {
+            if (started) {
+                throw new IllegalStateException("seekAfter must come before the first next() of " + describe());
+            }
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (int p = 0; p < partitions.length; p++) {
+                if (after[p] < 0) {
+                    fromStart.add(partitions[p]);
+                    nextOffset[p] = -1;
+                } else {
+                    consumer.seek(partitions[p], after[p] + 1);
+                    nextOffset[p] = after[p] + 1;
+                }
+            }
+            consumer.seekToBeginning(fromStart);
+            batch = Collections.emptyIterator();
+            endsKnown = false;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Commits, synchronously, the offsets after {@code lastOffsets} (next offset = last + 1) for
+     * the consumer group named by {@code group.id} in the settings; a no-op without one. Call it
+     * on the reading thread, only once the checkpoint holding these positions is durable.
+     *
+     * @param lastOffsets per partition name ({@code "topic-p"}), the offset of the last example
+     *     the checkpoint holds; partitions absent are not committed
+     * @throws DataException if a name is not a partition of this topic, or the commit fails
+     * @throws IllegalStateException once closed
+     */
+    public void commit(Map<String, Long> lastOffsets) {
+        Objects.requireNonNull(lastOffsets, "lastOffsets");
+        long[] after = resolve(lastOffsets, "commit");
+        if (groupId == null) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (int p = 0; p < partitions.length; p++) {
+            if (after[p] >= 0) {
+                offsets.put(partitions[p], new OffsetAndMetadata(after[p] + 1));
+            }
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (!enter()) {
+            throw new IllegalStateException("source " + describe() + " is closed");
+        }
+        try {
+            consumer.commitSync(offsets, METADATA_TIMEOUT);
+        } catch (WakeupException e) {
+            throw new DataException("commit of " + offsets + " for group '" + groupId + "' on " + describe()
+                    + " was interrupted by close()", e);
+        } catch (KafkaException e) {
+            throw new DataException("could not commit " + offsets + " for group '" + groupId + "' on " + describe()
+                    + ": " + e, e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Per partition number, the offset in {@code lastOffsets}, or -1 where absent. */
+    private long[] resolve(Map<String, Long> lastOffsets, String what) {
+        long[] after = new long[partitions.length];
+        Arrays.fill(after, -1);
+        for (Map.Entry<String, Long> e : lastOffsets.entrySet()) {
+            int p = partitionOf(e.getKey());
+            if (p < 0) {
+                throw new DataException("cannot " + what + " " + describe() + " at partition '" + e.getKey()
+                        + "': this topic's partitions are " + topic + "-0 to " + topic + "-" + (partitions.length - 1));
+            }
+            Long offset = Objects.requireNonNull(e.getValue(), "offset of " + e.getKey());
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset of " + e.getKey() + " was " + offset + " but must be >= 0");
+            }
+            after[p] = offset;
+        }
+        return after;
+    }
+
+    private int partitionOf(String name) {
+        if (name == null) {
+            return -1;
+        }
+        for (int p = 0; p < partitionNames.length; p++) {
+            if (partitionNames[p].equals(name)) {
+                return p;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The backlog: over all partitions, the end offset minus the offset of the next record to
+     * read. End (and beginning) offsets are asked of the broker at most once a second; between
+     * refreshes the last ones are used with the current read positions. Call it on the reading
+     * thread.
+     *
+     * @return records written but not read yet (bad ones included), or empty if the broker could
+     *     not tell or the source is closed
+     */
+    @Override
+    public OptionalLong remaining() {
+        if (!enter()) {
+            return OptionalLong.empty();
+        }
+        try {
+            long now = System.nanoTime();
+            if (!endsKnown || now - endsFetchedAt >= REMAINING_REFRESH_NANOS) {
+                List<TopicPartition> all = List.of(partitions);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(all, METADATA_TIMEOUT);
+                Map<TopicPartition, Long> begins = consumer.beginningOffsets(all, METADATA_TIMEOUT);
+                for (int p = 0; p < partitions.length; p++) {
+                    endOffset[p] = ends.getOrDefault(partitions[p], 0L);
+                    beginOffset[p] = begins.getOrDefault(partitions[p], 0L);
+                }
+                endsFetchedAt = now;
+                endsKnown = true;
+            }
+            long total = 0;
+            for (int p = 0; p < partitions.length; p++) {
+                long next = nextOffset[p] < 0 ? beginOffset[p] : nextOffset[p];
+                total += Math.max(0, endOffset[p] - next);
+            }
+            return OptionalLong.of(total);
+        } catch (KafkaException e) {
+            return OptionalLong.empty();
+        } finally {
+            exit();
+        }
+    }
+
+    /** @return the number of partitions read (all the topic had when the source was opened) */
+    public int partitionCount() {
+        return partitions.length;
+    }
+
+    /** @return examples returned by {@link #next()} so far (bad records not counted) */
+    public long examplesRead() {
+        return examples;
+    }
+
+    /** @return the codec's shape */
+    @Override
+    public Shape shape() {
+        return codec.shape();
+    }
+
+    /** @return the codec's number of classes */
+    @Override
+    public int numClasses() {
+        return codec.numClasses();
+    }
+
+    /** @return such as {@code "kafka:localhost:9092/examples (3 partitions, group trainer, bad records: skip)"} */
+    @Override
+    public String describe() {
+        return "kafka:" + bootstrapServers + "/" + topic + " (" + (partitions == null ? "?" : partitions.length)
+                + " partitions, " + (groupId == null ? "no group" : "group " + groupId) + ", bad records: "
+                + handler.describe() + ")";
+    }
+
+    /**
+     * Closes the source; idempotent; any thread. If {@link #next()} is running on another thread
+     * it is woken and returns {@code null}, and that thread closes the consumer; otherwise the
+     * consumer is closed before this returns. Nothing is committed. The handler stays open.
+     */
+    @Override
+    public void close() {
+        while (true) {
+            int s = state.get();
+            if (s == CLOSED || s == CLOSE_REQUESTED) {
+                return;
+            }
+            if (s == OPEN && state.compareAndSet(OPEN, CLOSED)) {
+                consumer.close();
+                return;
+            }
+            if (s == READING && state.compareAndSet(READING, CLOSE_REQUESTED)) {
+                consumer.wakeup();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSource[" + describe() + ", examplesRead=" + examples + "]";
+    }
+}
