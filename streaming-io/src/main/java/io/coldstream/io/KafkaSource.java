@@ -304,7 +304,10 @@ public final class KafkaSource implements ExampleSource {
                     nextOffset[p] = after[p] + 1;
                 }
             }
-            consumer.seekToBeginning(fromStart);
+            if (!fromStart.isEmpty()) {
+                // an empty list would mean "every assigned partition" to Kafka, undoing the seeks above
+                consumer.seekToBeginning(fromStart);
+            }
             batch = Collections.emptyIterator();
             endsKnown = false;
         } finally {

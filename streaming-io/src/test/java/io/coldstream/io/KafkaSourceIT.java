@@ -144,6 +144,22 @@ class KafkaSourceIT {
     }
 
     @Test
+    void seekAfterEveryPartitionResumesPastThemAll() {
+        List<Example> all;
+        try (KafkaSource source = source(BadRecordHandlers.fail(), WAIT, null)) {
+            all = read(source, COUNT);
+        }
+        Map<String, Long> checkpoint = lastOffsets(all);
+        assertThat(checkpoint).hasSize(3);
+        try (KafkaSource source = source(BadRecordHandlers.fail(), WAIT, null)) {
+            source.seekAfter(checkpoint);
+            // nothing is read again: an empty seekToBeginning would have rewound every partition
+            assertThat(source.next()).isNull();
+            assertThat(source.remaining()).hasValue(0);
+        }
+    }
+
+    @Test
     void skipsAndCountsABadRecordAndNeverReturnsIt() throws Exception {
         String topic = "mixed";
         kafka.createTopic(topic, 1);
