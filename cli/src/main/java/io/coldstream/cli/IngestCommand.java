@@ -6,12 +6,14 @@ import io.coldstream.core.SeededRandom;
 import io.coldstream.io.ExampleSink;
 import io.coldstream.io.IdxDataset;
 import io.coldstream.io.IdxSource;
+import io.coldstream.io.KafkaSink;
 import io.coldstream.io.QueueSink;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.StreamOrder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +33,7 @@ final class IngestCommand implements Callable<Integer> {
     Path data = io.coldstream.io.FashionMnist.DEFAULT_DIR;
     @Option(names = "--source", paramLabel = "SPEC", description = "idx:DIR (same as --data)")
     String source;
-    @Option(names = "--to", required = true, paramLabel = "SINK", description = "queue:DIR")
+    @Option(names = "--to", required = true, paramLabel = "SINK", description = "queue:DIR or kafka:HOST:PORT/TOPIC")
     String to;
     @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
     String order = "iid";
@@ -54,9 +56,9 @@ final class IngestCommand implements Callable<Integer> {
             dir = s.path();
         }
         SourceSpec sink = SourceSpec.parse(to);
-        if (sink.kind() != SourceSpec.Kind.QUEUE) {
-            throw new ConfigurationException("--to was '" + to + "' but ingest writes to queue:DIR"
-                    + " (Kafka sinks come with the Kafka source)");
+        if (sink.kind() == SourceSpec.Kind.IDX) {
+            throw new ConfigurationException("--to was '" + to + "' but ingest writes to queue:DIR or"
+                    + " kafka:HOST:PORT/TOPIC");
         }
         if (limit < 0) {
             throw new ConfigurationException("--limit was " + limit + " but it must be >= 0");
@@ -67,7 +69,8 @@ final class IngestCommand implements Callable<Integer> {
         SeededRandom root = new SeededRandom(seed);
         try (IdxSource in = IdxSource.ordered(dataset, StreamOrder.parse(order), stageClasses, root.derive("order"),
                 limit, "train");
-             ExampleSink out = new QueueSink(sink.path())) {
+             ExampleSink out = sink.kind() == SourceSpec.Kind.QUEUE ? new QueueSink(sink.path())
+                     : new KafkaSink(sink.location(), sink.topic(), new Properties())) {
             long total = in.remaining().orElse(-1);
             long start = System.nanoTime();
             long lastReport = start;

@@ -39,7 +39,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "IDX folder: train-* is the stream, t10k-* the holdout (default: /usr/share/datasets/fashion-mnist)")
     String data;
     @Option(names = "--source", paramLabel = "SPEC",
-            description = "stream to train on: idx:DIR or queue:DIR (default: --data's train split); --data still gives the holdout")
+            description = "stream to train on: idx:DIR, queue:DIR or kafka:HOST:PORT/TOPIC (default: --data's train split); --data still gives the holdout")
     String source;
     @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
     String order;

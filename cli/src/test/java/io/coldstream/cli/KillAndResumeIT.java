@@ -7,22 +7,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import io.coldstream.core.StreamPosition;
 import io.coldstream.io.BadRecordHandlers;
+import io.coldstream.io.EmbeddedKafka;
+import io.coldstream.io.KafkaSource;
 import io.coldstream.io.ExampleCodec;
 import io.coldstream.io.QueueSource;
 import io.coldstream.learner.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once training over a durable stream: the trainer runs as a child process over a
- * Chronicle Queue, is stopped with SIGTERM once and killed with SIGKILL at random moments several
+ * Chronicle Queue (and over a Kafka topic on a broker inside this JVM), is stopped with SIGTERM once and killed with SIGKILL at random moments several
  * times, and is resumed each time with the same --out. The journal of trained ids, as recorded by
  * the checkpoints, must then hold every id of the stream exactly once, in stream order.
  */
@@ -52,10 +61,67 @@ class KillAndResumeIT {
         Process ingest = command(log, "ingest", "--to", "queue:" + queue, "--limit", Integer.toString(STREAM)).start();
         assertThat(ingest.waitFor(3, TimeUnit.MINUTES)).isTrue();
         assertThat(ingest.exitValue()).as(Files.readString(log)).isZero();
+        printIngestRate(log);
         long[] streamIds = idsIn(queue);
         assertThat(streamIds).hasSize(STREAM);
 
-        String[] train = {"train", "--source", "queue:" + queue, "--limit", Integer.toString(STREAM),
+        long[] trained = killAndResume("queue:" + queue, out, log, STREAM);
+        // every id exactly once, in stream order: no loss, no duplicate
+        assertThat(trained).containsExactly(streamIds);
+    }
+
+    @Test
+    void everyKafkaExampleIsTrainedOnExactlyOnceAndCommittedOffsetsFollowCheckpoints() throws Exception {
+        Path out = dir.resolve("kafka-run");
+        Path log = dir.resolve("kafka-log.txt");
+        int stream = 300;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("examples", 3);
+            String spec = "kafka:" + kafka.bootstrapServers() + "/examples";
+            Process ingest = command(log, "ingest", "--to", spec, "--limit", Integer.toString(stream)).start();
+            assertThat(ingest.waitFor(3, TimeUnit.MINUTES)).isTrue();
+            assertThat(ingest.exitValue()).as(Files.readString(log)).isZero();
+            printIngestRate(log);
+            // where each id sits: partition and offset
+            Map<Long, StreamPosition> where = new HashMap<>();
+            try (KafkaSource source = new KafkaSource(kafka.bootstrapServers(), "examples",
+                    new ExampleCodec(new Shape(1, 28, 28), 10), BadRecordHandlers.fail(), Duration.ofSeconds(3), null)) {
+                Example e;
+                while ((e = source.next()) != null) {
+                    where.put(e.id(), e.position());
+                }
+            }
+            assertThat(where).hasSize(stream);
+
+            long[] trained = killAndResume(spec, out, log, stream);
+
+            // every id exactly once, and within each partition in offset order
+            assertThat(trained).hasSize(stream).doesNotHaveDuplicates();
+            assertThat(where.keySet()).containsExactlyInAnyOrderElementsOf(
+                    java.util.Arrays.stream(trained).boxed().toList());
+            Map<String, Long> lastOffset = new HashMap<>();
+            for (long id : trained) {
+                StreamPosition p = where.get(id);
+                Long before = lastOffset.put(p.partition(), p.offset());
+                assertThat(before == null || before < p.offset()).as("partition %s in offset order", p.partition())
+                        .isTrue();
+            }
+            // the group's committed offsets are those of the final checkpoint (+1), nothing more
+            try (Admin admin = kafka.admin()) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("coldstream-kafka-run")
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                for (Map.Entry<String, Long> e : lastOffset.entrySet()) {
+                    int partition = Integer.parseInt(e.getKey().substring(e.getKey().lastIndexOf('-') + 1));
+                    assertThat(committed.get(new TopicPartition("examples", partition)).offset())
+                            .isEqualTo(e.getValue() + 1);
+                }
+            }
+        }
+    }
+
+    /** Runs the trainer over `source` until it completes, interrupting it (1 SIGTERM, then SIGKILLs). */
+    private long[] killAndResume(String source, Path out, Path log, int stream) throws Exception {
+        String[] train = {"train", "--source", source, "--limit", Integer.toString(stream),
             "--checkpoint-every", "20", "--holdout-every", "0", "--holdout-size", "100", "--snapshot-every", "0",
             "--metrics-every", "50", "--out", out.toString()};
         SeededRandom random = new SeededRandom(2026);
@@ -89,14 +155,19 @@ class KillAndResumeIT {
         }
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
         assertThat(results.get("complete").asBoolean()).isTrue();
-        assertThat(results.get("examplesSeen").asLong()).isEqualTo(STREAM);
+        assertThat(results.get("examplesSeen").asLong()).isEqualTo(stream);
         long[] trained = CheckpointStore.readJournal(out.resolve(CheckpointStore.JOURNAL));
-        // every id exactly once, in stream order: no loss, no duplicate
-        assertThat(trained).containsExactly(streamIds);
         assertThat(sigterms).isEqualTo(1);
         assertThat(sigkills).isGreaterThanOrEqualTo(1);
-        System.out.printf("kill-and-resume: %d runs, %d SIGTERM, %d SIGKILL, %d examples, %d trained ids,"
-                + " duplicates 0, losses 0%n", runs, sigterms, sigkills, STREAM, trained.length);
+        System.out.printf("kill-and-resume over %s: %d runs, %d SIGTERM, %d SIGKILL, %d examples, %d trained ids,"
+                + " %d distinct%n", source, runs, sigterms, sigkills, stream, trained.length,
+                java.util.Arrays.stream(trained).distinct().count());
+        return trained;
+    }
+
+    private static void printIngestRate(Path log) throws IOException {
+        Files.readAllLines(log).stream().filter(l -> l.startsWith("ingested ")).reduce((a, b) -> b)
+                .ifPresent(l -> System.out.println("kill-and-resume: " + l));
     }
 
     private static boolean complete(Path results) throws IOException {

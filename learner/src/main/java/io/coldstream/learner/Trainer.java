@@ -28,6 +28,7 @@ import io.coldstream.io.ExampleCodec;
 import io.coldstream.io.ExampleSource;
 import io.coldstream.io.IdxDataset;
 import io.coldstream.io.IdxSource;
+import io.coldstream.io.KafkaSource;
 import io.coldstream.io.QueueSource;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.learner.internal.AtomicFiles;
@@ -52,7 +53,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
@@ -118,6 +121,7 @@ public final class Trainer implements AutoCloseable {
     private final RunState state;
     private final CheckpointStore.Found resumedFrom;
     private volatile boolean stopRequested;
+    private final ConcurrentLinkedQueue<CheckpointManifest> durable = new ConcurrentLinkedQueue<>();
     private long startMillis;
 
     /** Everything about the run's progress that a checkpoint must carry besides model and buffer. */
@@ -243,9 +247,39 @@ public final class Trainer implements AutoCloseable {
                 }
                 return queue;
             }
+            case KAFKA: {
+                Properties consumer = new Properties();
+                consumer.setProperty("group.id", kafkaGroup());
+                KafkaSource kafka = new KafkaSource(sourceSpec.location(), sourceSpec.topic(),
+                        new ExampleCodec(shape, numClasses), badRecords, Duration.ofMillis(200), consumer);
+                kafka.seekAfter(offsets(state.positions));
+                return kafka;
+            }
             default:
-                throw new ConfigurationException("source was '" + sourceSpec + "' but the trainer reads idx:DIR and"
-                        + " queue:DIR streams so far; Kafka comes next");
+                throw new IllegalStateException("unknown source kind " + sourceSpec.kind());
+        }
+    }
+
+    /**
+     * The Kafka consumer group whose committed offsets follow this run's checkpoints: one group per
+     * output folder, so that two runs never move each other's offsets.
+     */
+    private String kafkaGroup() {
+        Path name = config.out().toAbsolutePath().normalize().getFileName();
+        return "coldstream-" + (name == null ? "run" : name.toString());
+    }
+
+    /**
+     * Commits, on the training thread (a Kafka consumer belongs to one thread), the source positions
+     * of every checkpoint that has become durable since the last call. So the group's committed
+     * offsets never run ahead of a saved model.
+     */
+    private void commitDurableCheckpoints() {
+        CheckpointManifest m;
+        while ((m = durable.poll()) != null) {
+            if (source instanceof KafkaSource kafka) {
+                kafka.commit(m.sourcePositions());
+            }
         }
     }
 
@@ -357,7 +391,10 @@ public final class Trainer implements AutoCloseable {
                      m -> metrics.snapshot(SnapshotPublisher.versionNumber(m.version())));
              CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"),
                      out.resolve(CheckpointStore.JOURNAL), config.checkpointKeep(), clock,
-                     (m, nanos) -> metrics.checkpoint(nanos))) {
+                     (m, nanos) -> {
+                         metrics.checkpoint(nanos);
+                         durable.add(m);
+                     })) {
             while (!stopRequested && (config.limit() <= 0 || s.seen < config.limit())) {
                 Example ex = source.next();
                 if (ex == null) {
@@ -366,6 +403,7 @@ public final class Trainer implements AutoCloseable {
                     }
                     break;
                 }
+                commitDurableCheckpoints();
                 long t0 = System.nanoTime();
                 // 1. test, then train
                 batch.setRow(0, ex.pixels(), 0, ex.label());
@@ -443,6 +481,7 @@ public final class Trainer implements AutoCloseable {
             }
             publisher.awaitAll();
             checkpoints.awaitAll();
+            commitDurableCheckpoints();
             SnapshotManifest latest = publisher.latest();
             long end = clock.millis();
             double stepsPerSecond = (s.seen - seenAtStart) * 1000.0 / Math.max(1, trainMillis);

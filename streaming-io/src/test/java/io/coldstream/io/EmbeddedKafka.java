@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * JVM, on two free ports of 127.0.0.1, with its storage in a temporary folder deleted on close.
  * Formats the storage in-process, then starts {@link KafkaRaftServer}; about 2 s.
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path dir;
     private final KafkaRaftServer server;
@@ -45,7 +45,7 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Formats a fresh storage folder and starts the broker; returns once it accepts clients. */
-    static EmbeddedKafka start() throws Exception {
+    public static EmbeddedKafka start() throws Exception {
         quietLogs();
         Path dir = Files.createTempDirectory("coldstream-kafka-");
         int brokerPort = freePort();
@@ -119,17 +119,17 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** @return {@code 127.0.0.1:PORT} of the broker's client listener */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 
     /** @return a new admin client on this broker; the caller closes it */
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     /** Creates a topic with the given partition count (replication factor 1) and waits for it. */
-    void createTopic(String topic, int partitions) throws Exception {
+    public void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
