@@ -10,10 +10,10 @@ import io.coldstream.io.KafkaSink;
 import io.coldstream.io.QueueSink;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.StreamOrder;
+import io.coldstream.learner.KafkaProperties;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,6 +35,8 @@ final class IngestCommand implements Callable<Integer> {
     String source;
     @Option(names = "--to", required = true, paramLabel = "SINK", description = "queue:DIR or kafka:HOST:PORT/TOPIC")
     String to;
+    @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Kafka producer settings (security, ...) as a Java properties file")
+    Path kafkaProperties;
     @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
     String order = "iid";
     @Option(names = "--stage-classes", paramLabel = "C", description = "classes per stage in class-incremental order (default: 2)")
@@ -70,7 +72,7 @@ final class IngestCommand implements Callable<Integer> {
         try (IdxSource in = IdxSource.ordered(dataset, StreamOrder.parse(order), stageClasses, root.derive("order"),
                 limit, "train");
              ExampleSink out = sink.kind() == SourceSpec.Kind.QUEUE ? new QueueSink(sink.path())
-                     : new KafkaSink(sink.location(), sink.topic(), new Properties())) {
+                     : new KafkaSink(sink.location(), sink.topic(), KafkaProperties.read(kafkaProperties))) {
             long total = in.remaining().orElse(-1);
             long start = System.nanoTime();
             long lastReport = start;

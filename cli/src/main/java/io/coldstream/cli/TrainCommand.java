@@ -87,6 +87,8 @@ final class TrainCommand implements Callable<Integer> {
     String checkpointKeep;
     @Option(names = "--bad-records", paramLabel = "POLICY", description = "skip (count, quarantine) | fail (default: skip)")
     String badRecords;
+    @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Kafka consumer settings (security, group.id, ...) as a Java properties file")
+    String kafkaProperties;
     @Option(names = "--metrics-port", paramLabel = "P", description = "serve Prometheus metrics at http://HOST:P/metrics during the run (default: off)")
     String metricsPort;
     @Option(names = "--metrics-host", paramLabel = "HOST", description = "address of the metrics endpoint (default: 127.0.0.1)")
@@ -179,6 +181,7 @@ final class TrainCommand implements Callable<Integer> {
         put(m, "--checkpoint-every", checkpointEvery);
         put(m, "--checkpoint-keep", checkpointKeep);
         put(m, "--bad-records", badRecords);
+        put(m, "--kafka-properties", kafkaProperties);
         put(m, "--metrics-port", metricsPort);
         put(m, "--metrics-host", metricsHost);
         put(m, "--metrics-every", metricsEvery);

@@ -78,7 +78,11 @@ class KillAndResumeIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopic("examples", 3);
             String spec = "kafka:" + kafka.bootstrapServers() + "/examples";
-            Process ingest = command(log, "ingest", "--to", spec, "--limit", Integer.toString(stream)).start();
+            // settings pass through to the producer and the consumer
+            Path properties = dir.resolve("kafka.properties");
+            Files.writeString(properties, "compression.type=lz4\ngroup.id=trainer-group\n");
+            Process ingest = command(log, "ingest", "--to", spec, "--limit", Integer.toString(stream),
+                    "--kafka-properties", properties.toString()).start();
             assertThat(ingest.waitFor(3, TimeUnit.MINUTES)).isTrue();
             assertThat(ingest.exitValue()).as(Files.readString(log)).isZero();
             printIngestRate(log);
@@ -93,7 +97,7 @@ class KillAndResumeIT {
             }
             assertThat(where).hasSize(stream);
 
-            long[] trained = killAndResume(spec, out, log, stream);
+            long[] trained = killAndResume(spec, out, log, stream, "--kafka-properties", properties.toString());
 
             // every id exactly once, and within each partition in offset order
             assertThat(trained).hasSize(stream).doesNotHaveDuplicates();
@@ -108,7 +112,7 @@ class KillAndResumeIT {
             }
             // the group's committed offsets are those of the final checkpoint (+1), nothing more
             try (Admin admin = kafka.admin()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("coldstream-kafka-run")
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("trainer-group")
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
                 for (Map.Entry<String, Long> e : lastOffset.entrySet()) {
                     int partition = Integer.parseInt(e.getKey().substring(e.getKey().lastIndexOf('-') + 1));
@@ -119,11 +123,13 @@ class KillAndResumeIT {
         }
     }
 
-    /** Runs the trainer over `source` until it completes, interrupting it (1 SIGTERM, then SIGKILLs). */
-    private long[] killAndResume(String source, Path out, Path log, int stream) throws Exception {
-        String[] train = {"train", "--source", source, "--limit", Integer.toString(stream),
+    /** Runs the trainer over {@code source} until it completes, interrupting it (1 SIGTERM, then SIGKILLs). */
+    private long[] killAndResume(String source, Path out, Path log, int stream, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("train", "--source", source, "--limit", Integer.toString(stream),
             "--checkpoint-every", "20", "--holdout-every", "0", "--holdout-size", "100", "--snapshot-every", "0",
-            "--metrics-every", "50", "--out", out.toString()};
+            "--metrics-every", "50", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        String[] train = args.toArray(String[]::new);
         SeededRandom random = new SeededRandom(2026);
         int sigterms = 0;
         int sigkills = 0;

@@ -99,7 +99,7 @@ public final class Trainer implements AutoCloseable {
     private static final int STATE_VERSION = 1;
     /** Keys of the configuration that do not change what is learnt, so may differ on resume. */
     private static final List<String> RESUMABLE_KEYS = List.of("out", "limit", "holdout", "snapshot", "metrics",
-            "checkpoint", "bad", "threads", "onednn");
+            "checkpoint", "bad", "threads", "onednn", "kafka");
 
     private final TrainerConfig config;
     private final Clock clock;
@@ -250,6 +250,7 @@ public final class Trainer implements AutoCloseable {
             case KAFKA: {
                 Properties consumer = new Properties();
                 consumer.setProperty("group.id", kafkaGroup());
+                consumer.putAll(KafkaProperties.read(config.kafkaProperties()));
                 KafkaSource kafka = new KafkaSource(sourceSpec.location(), sourceSpec.topic(),
                         new ExampleCodec(shape, numClasses), badRecords, Duration.ofMillis(200), consumer);
                 kafka.seekAfter(offsets(state.positions));

@@ -54,13 +54,15 @@ import java.util.function.Function;
  * @param checkpointKeep how many complete checkpoints to keep
  * @param badRecords what to do with a malformed stream record: {@code skip} (count it and keep it in
  *     {@code <out>/quarantine}) or {@code fail}
+ * @param kafkaProperties a Java properties file of Kafka consumer settings (security, group.id, ...)
+ *     passed through to a Kafka source; {@code null} for none
  */
 public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long limit, long seed,
         NetworkKind network, ByteSize replayBudget, int replayK, EvictionPolicy replayPolicy, String augment,
         boolean augmentNew, int cropPadding, double mixupAlpha, double lr, double momentum,
         LearningRateSchedule schedule, long holdoutEvery, int holdoutSize, long snapshotEvery, Path out,
         int threads, boolean onednn, long metricsEvery, int metricsPort, String metricsHost, String source,
-        long checkpointEvery, int checkpointKeep, String badRecords) {
+        long checkpointEvery, int checkpointKeep, String badRecords, Path kafkaProperties) {
 
     /** Checks the fields that the builder cannot get wrong only by mistake. */
     public TrainerConfig {
@@ -133,6 +135,9 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         checkpoint.put("keep", checkpointKeep);
         m.put("checkpoint", checkpoint);
         m.put("bad", Map.of("records", badRecords));
+        if (kafkaProperties != null) {
+            m.put("kafka", Map.of("properties", kafkaProperties.toString()));
+        }
         return m;
     }
 
@@ -150,7 +155,8 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private static final List<String> KEYS = List.of("data", "order", "stage.classes", "limit", "seed", "network",
                 "replay.budget", "replay.k", "replay.policy", "augment", "augment.new", "crop.padding", "mixup.alpha",
                 "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads", "onednn", "metrics.every", "metrics.port",
-                "metrics.host", "source", "checkpoint.every", "checkpoint.keep", "bad.records");
+                "metrics.host", "source", "checkpoint.every", "checkpoint.keep", "bad.records",
+                "kafka.properties");
 
         /** Problems found by {@link #set}, by key: setting a key again (a flag over a file) replaces its problem. */
         private final Map<String, String> problems = new LinkedHashMap<>();
@@ -185,6 +191,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private long checkpointEvery = 1000;
         private int checkpointKeep = 3;
         private String badRecords = "skip";
+        private Path kafkaProperties = null;
 
         private Builder() {
         }
@@ -270,6 +277,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "checkpoint.every" -> checkpointEvery = parse(key, v, "a whole number", Long::parseLong);
                 case "checkpoint.keep" -> checkpointKeep = parse(key, v, "a whole number", Integer::parseInt);
                 case "bad.records" -> badRecords = parse(key, v, null, Builder::parseBadRecords);
+                case "kafka.properties" -> kafkaProperties = parse(key, v, "a file path", Path::of);
                 default -> problems.put(key, "unknown key '" + rawKey + "'; known keys are " + String.join(", ",
                         rawKey.startsWith("--") ? KEYS.stream().map(k -> "--" + k.replace('.', '-')).toList() : KEYS));
             }
@@ -333,6 +341,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "checkpoint.every" -> checkpointEvery;
                 case "checkpoint.keep" -> checkpointKeep;
                 case "bad.records" -> badRecords;
+                case "kafka.properties" -> kafkaProperties;
                 default -> throw new IllegalStateException("no current value for " + key);
             };
         }
@@ -383,7 +392,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             return new TrainerConfig(data, order, stageClasses, limit, seed, network, replayBudget, replayK,
                     replayPolicy, augment, augmentNew, cropPadding, mixupAlpha, lr, momentum, schedule, holdoutEvery,
                     holdoutSize, snapshotEvery, out, threads, onednn, metricsEvery, metricsPort, metricsHost, source,
-                    checkpointEvery, checkpointKeep, badRecords);
+                    checkpointEvery, checkpointKeep, badRecords, kafkaProperties);
         }
 
         private void atLeast(List<String> all, String key, long value, long min) {
