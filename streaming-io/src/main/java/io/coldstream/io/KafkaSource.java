@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -58,10 +57,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaSource implements ExampleSource {
 
-    private static final int OPEN = 0;
-    private static final int READING = 1;
-    private static final int CLOSE_REQUESTED = 2;
-    private static final int CLOSED = 3;
     private static final long REMAINING_REFRESH_NANOS = 1_000_000_000L;
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final byte[] EMPTY = new byte[0];
@@ -79,7 +74,7 @@ public final class KafkaSource implements ExampleSource {
     private final long[] nextOffset;
     private final long[] beginOffset;
     private final long[] endOffset;
-    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final ReaderGuard guard;
     private Iterator<ConsumerRecord<byte[], byte[]>> batch = Collections.emptyIterator();
     private long endsFetchedAt;
     private boolean endsKnown;
@@ -112,7 +107,7 @@ public final class KafkaSource implements ExampleSource {
         if (idle != null && idle.isNegative()) {
             throw new IllegalArgumentException("idle was " + idle + " but must be >= 0 (or null to wait forever)");
         }
-        this.idleNanos = idle == null ? -1 : saturatedNanos(idle);
+        this.idleNanos = idle == null ? -1 : ReaderGuard.saturatedNanos(idle);
         Properties props = consumerProperties(extra);
         String group = props.getProperty(ConsumerConfig.GROUP_ID_CONFIG);
         this.groupId = group == null || group.isBlank() ? null : group;
@@ -129,6 +124,7 @@ public final class KafkaSource implements ExampleSource {
             consumer.close();
             throw e;
         }
+        this.guard = new ReaderGuard(consumer::close, consumer::wakeup);
         int n = partitions.length;
         this.partitionNames = new String[n];
         for (int p = 0; p < n; p++) {
@@ -195,14 +191,6 @@ public final class KafkaSource implements ExampleSource {
         return result;
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
     /**
      * @return the next example that decodes, or {@code null} after {@code idle} with nothing new,
      *     or once closed
@@ -211,31 +199,20 @@ public final class KafkaSource implements ExampleSource {
      */
     @Override
     public Example next() {
-        if (!enter()) {
+        if (!guard.enter()) {
             return null;
         }
         try {
             started = true;
             return read();
         } finally {
-            exit();
-        }
-    }
-
-    private boolean enter() {
-        return state.compareAndSet(OPEN, READING);
-    }
-
-    private void exit() {
-        if (!state.compareAndSet(READING, OPEN)) {
-            state.set(CLOSED);
-            consumer.close();
+            guard.exit();
         }
     }
 
     private Example read() {
         long waitStart = System.nanoTime();
-        while (state.get() == READING) {
+        while (guard.reading()) {
             while (batch.hasNext()) {
                 ConsumerRecord<byte[], byte[]> record = batch.next();
                 int p = record.partition();
@@ -287,7 +264,7 @@ public final class KafkaSource implements ExampleSource {
     public void seekAfter(Map<String, Long> lastOffsets) {
         Objects.requireNonNull(lastOffsets, "lastOffsets");
         long[] after = resolve(lastOffsets, "resume");
-        if (!enter()) {
+        if (!guard.enter()) {
             throw new IllegalStateException("source " + describe() + " is closed");
         }
         try {
@@ -311,7 +288,7 @@ public final class KafkaSource implements ExampleSource {
             batch = Collections.emptyIterator();
             endsKnown = false;
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -340,7 +317,7 @@ public final class KafkaSource implements ExampleSource {
         if (offsets.isEmpty()) {
             return;
         }
-        if (!enter()) {
+        if (!guard.enter()) {
             throw new IllegalStateException("source " + describe() + " is closed");
         }
         try {
@@ -352,7 +329,7 @@ public final class KafkaSource implements ExampleSource {
             throw new DataException("could not commit " + offsets + " for group '" + groupId + "' on " + describe()
                     + ": " + e, e);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -398,7 +375,7 @@ public final class KafkaSource implements ExampleSource {
      */
     @Override
     public OptionalLong remaining() {
-        if (!enter()) {
+        if (!guard.enter()) {
             return OptionalLong.empty();
         }
         try {
@@ -423,7 +400,7 @@ public final class KafkaSource implements ExampleSource {
         } catch (KafkaException e) {
             return OptionalLong.empty();
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -464,20 +441,7 @@ public final class KafkaSource implements ExampleSource {
      */
     @Override
     public void close() {
-        while (true) {
-            int s = state.get();
-            if (s == CLOSED || s == CLOSE_REQUESTED) {
-                return;
-            }
-            if (s == OPEN && state.compareAndSet(OPEN, CLOSED)) {
-                consumer.close();
-                return;
-            }
-            if (s == READING && state.compareAndSet(READING, CLOSE_REQUESTED)) {
-                consumer.wakeup();
-                return;
-            }
-        }
+        guard.close();
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -47,10 +46,6 @@ public final class QueueSource implements ExampleSource {
     /** The partition name of every position this source reports. */
     public static final String PARTITION = "queue";
 
-    private static final int OPEN = 0;
-    private static final int READING = 1;
-    private static final int CLOSE_REQUESTED = 2;
-    private static final int CLOSED = 3;
     private static final long MIN_PARK_NANOS = 20_000;
     private static final long MAX_PARK_NANOS = 1_000_000;
 
@@ -61,7 +56,7 @@ public final class QueueSource implements ExampleSource {
     private final long idleNanos;
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
-    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final ReaderGuard guard;
     private byte[] buffer = new byte[1024];
     private long documentIndex;
     private long lastIndexRead = -1;
@@ -87,7 +82,7 @@ public final class QueueSource implements ExampleSource {
             throw new IllegalArgumentException("idle was " + idle + " but must be >= 0 (or null to wait forever)");
         }
         this.follow = follow;
-        this.idleNanos = idle == null ? -1 : saturatedNanos(idle);
+        this.idleNanos = idle == null ? -1 : ReaderGuard.saturatedNanos(idle);
         this.queue = ChronicleQueues.openForReading(dir, "queue source");
         try {
             this.tailer = queue.createTailer();
@@ -96,14 +91,8 @@ public final class QueueSource implements ExampleSource {
             queue.close();
             throw new DataException("could not read the Chronicle Queue in " + dir + ": " + e, e);
         }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
+        // a tailer only polls, so there is nothing to wake: the reader sees the close within a park
+        this.guard = new ReaderGuard(this::releaseNow, () -> { });
     }
 
     /**
@@ -113,26 +102,13 @@ public final class QueueSource implements ExampleSource {
      */
     @Override
     public Example next() {
-        if (!enter()) {
+        if (!guard.enter()) {
             return null;
         }
         try {
             return read();
         } finally {
-            exit();
-        }
-    }
-
-    /** Marks the queue in use by the reading thread; false once closed. */
-    private boolean enter() {
-        return state.compareAndSet(OPEN, READING);
-    }
-
-    /** Ends a use; releases the queue if {@link #close()} came from another thread meanwhile. */
-    private void exit() {
-        if (!state.compareAndSet(READING, OPEN)) {
-            state.set(CLOSED);
-            releaseNow();
+            guard.exit();
         }
     }
 
@@ -140,7 +116,7 @@ public final class QueueSource implements ExampleSource {
         boolean waiting = false;
         long waitStart = 0;
         long park = MIN_PARK_NANOS;
-        while (state.get() == READING) {
+        while (guard.reading()) {
             int length = readDocument();
             if (length >= 0) {
                 long index = documentIndex;
@@ -207,13 +183,13 @@ public final class QueueSource implements ExampleSource {
         if (index < 0) {
             throw new IllegalArgumentException("queue index was " + index + " but must be >= 0");
         }
-        if (!enter()) {
+        if (!guard.enter()) {
             throw new IllegalStateException("source " + describe() + " is closed");
         }
         try {
             moveAfter(index);
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -245,7 +221,7 @@ public final class QueueSource implements ExampleSource {
      */
     @Override
     public OptionalLong remaining() {
-        if (!enter()) {
+        if (!guard.enter()) {
             return OptionalLong.empty();
         }
         try {
@@ -260,7 +236,7 @@ public final class QueueSource implements ExampleSource {
         } catch (RuntimeException e) {
             return OptionalLong.empty();
         } finally {
-            exit();
+            guard.exit();
         }
     }
 
@@ -300,19 +276,7 @@ public final class QueueSource implements ExampleSource {
      */
     @Override
     public void close() {
-        while (true) {
-            int s = state.get();
-            if (s == CLOSED || s == CLOSE_REQUESTED) {
-                return;
-            }
-            if (s == OPEN && state.compareAndSet(OPEN, CLOSED)) {
-                releaseNow();
-                return;
-            }
-            if (s == READING && state.compareAndSet(READING, CLOSE_REQUESTED)) {
-                return;
-            }
-        }
+        guard.close();
     }
 
     private void releaseNow() {
