@@ -12,7 +12,6 @@ import io.coldstream.core.ColdstreamException;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
-import io.coldstream.core.MiniBatch;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
@@ -369,12 +368,8 @@ public final class Trainer implements AutoCloseable {
             throw new ConfigurationException("out was '" + out + "' but it cannot be created: " + e.getMessage());
         }
         listener.onStart(describe());
-        int k = config.replayK();
-        int rowBytes = shape.elementCount();
-        MiniBatch batch = new MiniBatch(1 + k, shape, numClasses);
-        byte[] replayPixels = new byte[Math.max(1, k) * rowBytes];
-        int[] replayLabels = new int[Math.max(1, k)];
-        int[] predicted = new int[1];
+        TrainingStep step = new TrainingStep(network, replay, config.replayK(), augmentation, augmentRandom,
+                config.augmentNew());
         RunState s = state;
         long total = config.limit() > 0 ? config.limit() : unbounded ? -1 : s.seen + source.remaining().orElse(-1);
         double loss = Double.NaN;
@@ -406,22 +401,9 @@ public final class Trainer implements AutoCloseable {
                 }
                 commitDurableCheckpoints();
                 long t0 = System.nanoTime();
-                // 1. test, then train
-                batch.setRow(0, ex.pixels(), 0, ex.label());
-                network.predict(batch.features(), 1, predicted);
-                s.prequential.record(predicted[0], ex.label());
-                // 2-3. replay and augment
-                int n = k == 0 ? 0 : replay.sample(k, replayPixels, replayLabels);
-                for (int j = 0; j < n; j++) {
-                    batch.setRow(1 + j, replayPixels, j * rowBytes, replayLabels[j]);
-                }
-                batch.setSize(1 + n);
-                batch.setAugmentFrom(config.augmentNew() ? 0 : 1);
-                augmentation.apply(batch, augmentRandom);
-                // 4. one step on the whole network
-                loss = network.fit(batch);
-                // 5. remember the example
-                replay.offer(ex);
+                // test, then train: predict, replay, augment, fit, offer
+                loss = step.train(ex);
+                s.prequential.record(step.lastPrediction(), ex.label());
                 s.positions.put(ex.position().partition(), ex.position());
                 ids.add(ex.id());
                 s.seen++;
