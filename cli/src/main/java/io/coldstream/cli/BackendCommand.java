@@ -1,24 +1,32 @@
 package io.coldstream.cli;
 
-import io.coldstream.backend.Backend;
 import io.coldstream.backend.BackendReport;
-import io.coldstream.backend.BackendSettings;
+import io.coldstream.learner.NetworkEngine;
+import io.coldstream.learner.Networks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code coldstream backend}: which ND4J backend, device and threads, and why. */
+/** {@code coldstream backend}: which engine runtime (ND4J backend or libtorch), device and threads, and why. */
 @Command(name = "backend", mixinStandardHelpOptions = true,
-        description = "Show which ND4J backend, device, data type and threads are used, and why.")
+        description = "Show which ND4J backend (or, with --engine pytorch, which libtorch), device, data type and threads"
+                + " are used, and why.")
 final class BackendCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "dl4j (default) or pytorch")
+    String engine = NetworkEngine.DL4J.cliName();
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads; bin/coldstream passes it to OMP_NUM_THREADS (default: the runtime's)")
+    int threads;
+
     @Override
     public Integer call() {
-        BackendReport report = Backend.start(BackendSettings.defaults());
+        BackendReport report = Networks.startEngine(NetworkEngine.parse(engine), threads, true);
         var out = spec.commandLine().getOut();
         out.println("backend:     " + report.backend());
         out.println("native:      " + report.nativeBuild());

@@ -81,6 +81,8 @@ final class TrainCommand implements Callable<Integer> {
     String threads;
     @Option(names = "--onednn", paramLabel = "BOOL", description = "run convolution, pooling and batch norm on oneDNN (default: true)")
     String onednn;
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "which library computes the network: dl4j (Deeplearning4j, default) or pytorch (libtorch through DJL, faster on CPU)")
+    String engine;
     @Option(names = "--checkpoint-every", paramLabel = "N", description = "take a checkpoint every N examples, 0 = only at the end (default: 1000)")
     String checkpointEvery;
     @Option(names = "--checkpoint-keep", paramLabel = "K", description = "complete checkpoints to keep (default: 3)")
@@ -178,6 +180,7 @@ final class TrainCommand implements Callable<Integer> {
         put(m, "--snapshot-every", snapshotEvery);
         put(m, "--threads", threads);
         put(m, "--onednn", onednn);
+        put(m, "--engine", engine);
         put(m, "--checkpoint-every", checkpointEvery);
         put(m, "--checkpoint-keep", checkpointKeep);
         put(m, "--bad-records", badRecords);

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
-import io.coldstream.backend.Backend;
 import io.coldstream.backend.BackendReport;
-import io.coldstream.backend.BackendSettings;
 import io.coldstream.core.ColdstreamException;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.DataException;
@@ -168,11 +166,11 @@ public final class Trainer implements AutoCloseable {
         this.badRecords = counting(BadRecordHandlers.parse(config.badRecords(), out.resolve("quarantine")));
         this.unbounded = sourceSpec.kind() != SourceSpec.Kind.IDX;
         this.source = openSource(train, root);
-        this.backend = Backend.start(new BackendSettings(config.threads(), config.onednn()));
+        this.backend = Networks.startEngine(config.engine(), config.threads(), config.onednn());
         int maxBatch = Math.max(1 + config.replayK(), EVAL_BATCH);
         this.network = found == null
-                ? Networks.create(config.network(), shape, numClasses, config.optimizer(), root.derive("init").nextLong(),
-                        maxBatch)
+                ? Networks.create(config.engine(), config.network(), shape, numClasses, config.optimizer(),
+                        root.derive("init").nextLong(), maxBatch)
                 : Networks.restore(found.model(), config.network(), shape, numClasses, maxBatch);
         int[] subset = HoldoutSubsets.choose(test.size(), config.holdoutSize(), root.derive("holdout"));
         this.periodicHoldout = new HoldoutEvaluator(examples(test, subset), numClasses, EVAL_BATCH);

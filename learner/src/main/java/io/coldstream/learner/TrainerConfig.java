@@ -56,19 +56,21 @@ import java.util.function.Function;
  *     {@code <out>/quarantine}) or {@code fail}
  * @param kafkaProperties a Java properties file of Kafka consumer settings (security, group.id, ...)
  *     passed through to a Kafka source; {@code null} for none
+ * @param engine which library computes the network: Deeplearning4j (default) or PyTorch through DJL
  */
 public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long limit, long seed,
         NetworkKind network, ByteSize replayBudget, int replayK, EvictionPolicy replayPolicy, String augment,
         boolean augmentNew, int cropPadding, double mixupAlpha, double lr, double momentum,
         LearningRateSchedule schedule, long holdoutEvery, int holdoutSize, long snapshotEvery, Path out,
         int threads, boolean onednn, long metricsEvery, int metricsPort, String metricsHost, String source,
-        long checkpointEvery, int checkpointKeep, String badRecords, Path kafkaProperties) {
+        long checkpointEvery, int checkpointKeep, String badRecords, Path kafkaProperties, NetworkEngine engine) {
 
     /** Checks the fields that the builder cannot get wrong only by mistake. */
     public TrainerConfig {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(order, "order");
         Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(replayBudget, "replayBudget");
         Objects.requireNonNull(replayPolicy, "replayPolicy");
         Objects.requireNonNull(augment, "augment");
@@ -103,6 +105,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         m.put("limit", limit);
         m.put("seed", seed);
         m.put("network", network.cliName());
+        m.put("engine", engine.cliName());
         Map<String, Object> replay = new LinkedHashMap<>();
         replay.put("budget", replayBudget.toString());
         replay.put("k", replayK);
@@ -156,7 +159,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 "replay.budget", "replay.k", "replay.policy", "augment", "augment.new", "crop.padding", "mixup.alpha",
                 "lr", "momentum", "schedule", "holdout.every", "holdout.size", "snapshot.every", "out", "threads", "onednn", "metrics.every", "metrics.port",
                 "metrics.host", "source", "checkpoint.every", "checkpoint.keep", "bad.records",
-                "kafka.properties");
+                "kafka.properties", "engine");
 
         /** Problems found by {@link #set}, by key: setting a key again (a flag over a file) replaces its problem. */
         private final Map<String, String> problems = new LinkedHashMap<>();
@@ -168,6 +171,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
         private long limit = 0;
         private long seed = 42;
         private NetworkKind network = NetworkKind.SMALL_CNN;
+        private NetworkEngine engine = NetworkEngine.DL4J;
         private ByteSize replayBudget = ByteSize.parse("16MB");
         private int replayK = 50;
         private EvictionPolicy replayPolicy = EvictionPolicy.CLASS_BALANCED;
@@ -253,6 +257,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "limit" -> limit = parse(key, v, "a whole number", Long::parseLong);
                 case "seed" -> seed = parse(key, v, "a whole number", Long::parseLong);
                 case "network" -> network = parse(key, v, null, NetworkKind::parse);
+                case "engine" -> engine = parse(key, v, null, NetworkEngine::parse);
                 case "replay.budget" -> replayBudget = parse(key, v, null, ByteSize::parse);
                 case "replay.k" -> replayK = parse(key, v, "a whole number", Integer::parseInt);
                 case "replay.policy" -> replayPolicy = parse(key, v, null, EvictionPolicy::parse);
@@ -320,6 +325,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
                 case "limit" -> limit;
                 case "seed" -> seed;
                 case "network" -> network;
+                case "engine" -> engine;
                 case "replay.budget" -> replayBudget;
                 case "replay.k" -> replayK;
                 case "replay.policy" -> replayPolicy;
@@ -392,7 +398,7 @@ public record TrainerConfig(Path data, StreamOrder order, int stageClasses, long
             return new TrainerConfig(data, order, stageClasses, limit, seed, network, replayBudget, replayK,
                     replayPolicy, augment, augmentNew, cropPadding, mixupAlpha, lr, momentum, schedule, holdoutEvery,
                     holdoutSize, snapshotEvery, out, threads, onednn, metricsEvery, metricsPort, metricsHost, source,
-                    checkpointEvery, checkpointKeep, badRecords, kafkaProperties);
+                    checkpointEvery, checkpointKeep, badRecords, kafkaProperties, engine);
         }
 
         private void atLeast(List<String> all, String key, long value, long min) {

@@ -1,0 +1,487 @@
+package io.coldstream.learner.internal;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.core.MiniBatch;
+import io.coldstream.core.ModelException;
+import io.coldstream.core.Shape;
+import io.coldstream.learner.LearningRateSchedule;
+import io.coldstream.learner.Network;
+import io.coldstream.learner.NetworkEngine;
+import io.coldstream.learner.NetworkKind;
+import io.coldstream.learner.OptimizerSettings;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * {@link Network} on PyTorch (libtorch) through DJL: the second engine, for where Deeplearning4j
+ * M2.1 is too slow (see {@code benchmarks/}: on 2 CPU cores libtorch uses both cores for the small
+ * step's many small operations, ND4J hardly gains from the second).
+ *
+ * <p>The step is written out here rather than taken from DJL's {@code Trainer}: copy the batch into
+ * a reused direct buffer that the input tensor aliases, forward, softmax cross-entropy against the
+ * target rows (so mixup's soft targets work), backward, then SGD with Nesterov momentum in the
+ * PyTorch form ({@code v = mu v + g; w -= lr (g + mu v)}), which DJL's PyTorch engine does not
+ * offer. Every intermediate tensor lives in a per-call {@link NDManager} that is closed at once, so
+ * native memory stays flat.
+ *
+ * <p>Weights are drawn once, at creation, from libtorch's generator seeded with the run's init
+ * seed (He normal for convolutions and dense layers, as in {@link Dl4jModels}); nothing random
+ * happens afterwards, so the same seed, stream and thread count give the same model.
+ *
+ * <p>Model files are zips holding {@value #DESCRIPTOR} (architecture, shape, optimiser settings,
+ * steps), {@code parameters.bin} (DJL's parameter format, with batch-norm running statistics) and,
+ * with optimiser state, {@code optimizer.bin} (the momentum buffers).
+ */
+public final class PtNetwork implements Network {
+
+    /** The zip entry that marks a model file of this engine. */
+    public static final String DESCRIPTOR = "coldstream-pytorch.json";
+    private static final String PARAMETERS = "parameters.bin";
+    private static final String OPTIMIZER = "optimizer.bin";
+    private static final int FORMAT = 1;
+    private static final int PREDICT_BATCH = 256;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final NetworkKind kind;
+    private final Shape shape;
+    private final int numClasses;
+    private final OptimizerSettings optimizer;
+    private final int maxBatch;
+    private final Engine engine;
+    private final NDManager manager;
+    private final Block block;
+    private final ParameterStore store;
+    private final List<Parameter> trainable = new ArrayList<>();
+    private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
+    private final ByteBuffer inputBytes;
+    private final FloatBuffer inputFloats;
+    private final ByteBuffer targetBytes;
+    private final FloatBuffer targetFloats;
+    private final ByteBuffer predictBytes;
+    private final FloatBuffer predictFloats;
+    private NDArray[] velocity;
+    private long steps;
+
+    private PtNetwork(NetworkKind kind, Shape shape, int numClasses, OptimizerSettings optimizer, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("maxBatch was " + maxBatch + " but must be >= 1");
+        }
+        this.kind = kind;
+        this.shape = shape;
+        this.numClasses = numClasses;
+        this.optimizer = optimizer;
+        this.maxBatch = maxBatch;
+        this.engine = PtEngines.get();
+        this.manager = engine.newBaseManager();
+        this.block = DjlModels.build(kind, numClasses);
+        this.store = new ParameterStore(manager, false);
+        this.inputBytes = direct(Math.max(2, maxBatch) * shape.elementCount());
+        this.inputFloats = inputBytes.asFloatBuffer();
+        this.targetBytes = direct(Math.max(2, maxBatch) * numClasses);
+        this.targetFloats = targetBytes.asFloatBuffer();
+        this.predictBytes = direct(PREDICT_BATCH * shape.elementCount());
+        this.predictFloats = predictBytes.asFloatBuffer();
+    }
+
+    /**
+     * @param kind the architecture
+     * @param shape input shape
+     * @param numClasses output classes
+     * @param optimizer learning rate, momentum, schedule
+     * @param seed initialisation seed: equal seeds give equal weights
+     * @param maxBatch the largest batch {@link #fit} is called with
+     * @return a freshly initialised network
+     */
+    public static PtNetwork create(NetworkKind kind, Shape shape, int numClasses, OptimizerSettings optimizer,
+            long seed, int maxBatch) {
+        PtNetwork n = new PtNetwork(kind, shape, numClasses, optimizer, maxBatch);
+        n.engine.setRandomSeed((int) (seed ^ (seed >>> 32)));
+        n.block.setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        n.initialize();
+        return n;
+    }
+
+    /** Completes the block (shapes, gradients) and collects the trainable parameters and their momentum. */
+    private void initialize() {
+        block.initialize(manager, DataType.FLOAT32,
+                new ai.djl.ndarray.types.Shape(1, shape.channels(), shape.height(), shape.width()));
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
+            }
+        }
+        velocity = new NDArray[trainable.size()];
+        for (int i = 0; i < velocity.length; i++) {
+            velocity[i] = trainable.get(i).getArray().zerosLike();
+        }
+    }
+
+    private static ByteBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public double fit(MiniBatch batch) {
+        int n = batch.size();
+        if (n < 1 || n > maxBatch) {
+            throw new IllegalArgumentException("batch size was " + n + " but must be in [1, " + maxBatch + "]");
+        }
+        int row = shape.elementCount();
+        fill(inputBytes, inputFloats, batch.features(), 0, n * row);
+        fill(targetBytes, targetFloats, batch.targets(), 0, n * numClasses);
+        int rows = n;
+        if (n == 1) {
+            // one row (the very first step, replay buffer still empty) is trained as two copies of it:
+            // the same mean loss, the same gradients and the same batch statistics, and libtorch's
+            // oneDNN convolution instead of its single-image path (see predict)
+            inputFloats.put(batch.features(), 0, row);
+            targetFloats.put(batch.targets(), 0, numClasses);
+            inputBytes.limit(2 * row * Float.BYTES);
+            targetBytes.limit(2 * numClasses * Float.BYTES);
+            rows = 2;
+        }
+        double value;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = scope.create(inputBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(), shape.height(),
+                    shape.width()), DataType.FLOAT32);
+            NDArray y = scope.create(targetBytes, new ai.djl.ndarray.types.Shape(rows, numClasses), DataType.FLOAT32);
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDList out = block.forward(store, new NDList(x), true);
+                NDArray l = loss.evaluate(new NDList(y), out);
+                collector.backward(l);
+                value = l.getFloat();
+            }
+            update((float) learningRate(optimizer, steps), (float) optimizer.momentum());
+        }
+        steps++;
+        return value;
+    }
+
+    /** SGD with Nesterov momentum, PyTorch's form; runs with autograd off (outside the collector). */
+    private void update(float lr, float mu) {
+        for (int i = 0; i < velocity.length; i++) {
+            NDArray w = trainable.get(i).getArray();
+            try (NDArray g = w.getGradient()) {
+                NDArray v = velocity[i];
+                v.muli(mu).addi(g);
+                try (NDArray d = v.mul(mu)) {
+                    d.addi(g).muli(lr);
+                    w.subi(d);
+                }
+            }
+            JniUtils.zeroGrad((PtNDArray) w);
+        }
+    }
+
+    /** The learning rate at {@code step}: constant, or multiplied by gamma every {@code stepEvery} steps. */
+    static double learningRate(OptimizerSettings optimizer, long step) {
+        LearningRateSchedule s = optimizer.schedule();
+        if (s.isConstant()) {
+            return optimizer.learningRate();
+        }
+        return optimizer.learningRate() * Math.pow(s.gamma(), step / s.stepEvery());
+    }
+
+    private static void fill(ByteBuffer bytes, FloatBuffer floats, float[] source, int offset, int length) {
+        floats.clear();
+        floats.put(source, offset, length);
+        bytes.clear();
+        bytes.limit(length * Float.BYTES);
+    }
+
+    /**
+     * Predicts in chunks of up to 256 rows. A single row is predicted as a batch of two (the row and a
+     * copy; in inference mode rows do not affect each other): for one image libtorch 2.7 skips oneDNN
+     * and probes NNPACK instead, which on CPUs without it logs a warning on every call and runs the
+     * slow reference convolution.
+     */
+    @Override
+    public void predict(float[] features, int count, int[] predictedOut) {
+        int row = shape.elementCount();
+        for (int start = 0; start < count; start += PREDICT_BATCH) {
+            int n = Math.min(PREDICT_BATCH, count - start);
+            fill(predictBytes, predictFloats, features, start * row, n * row);
+            int rows = n;
+            if (n == 1) {
+                predictFloats.put(features, start * row, row);
+                predictBytes.limit(2 * row * Float.BYTES);
+                rows = 2;
+            }
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(predictBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(),
+                        shape.height(), shape.width()), DataType.FLOAT32);
+                NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+                long[] best = logits.argMax(1).toLongArray();
+                for (int i = 0; i < n; i++) {
+                    predictedOut[start + i] = (int) best[i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public Shape inputShape() {
+        return shape;
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public NetworkKind kind() {
+        return kind;
+    }
+
+    @Override
+    public long parameterCount() {
+        long n = 0;
+        for (Parameter p : trainable) {
+            n += p.getArray().size();
+        }
+        return n;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    /** @return every parameter including batch-norm running statistics, in the block's order */
+    @Override
+    public float[] parameters() {
+        List<float[]> parts = new ArrayList<>();
+        int total = 0;
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            float[] a = p.getValue().getArray().toFloatArray();
+            parts.add(a);
+            total += a.length;
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] a : parts) {
+            System.arraycopy(a, 0, all, at, a.length);
+            at += a.length;
+        }
+        return all;
+    }
+
+    @Override
+    public void save(Path file, boolean withOptimizerState) {
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry(DESCRIPTOR));
+            zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor(withOptimizerState)));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(PARAMETERS));
+            DataOutputStream out = new DataOutputStream(new KeepOpen(zip));
+            block.saveParameters(out);
+            out.flush();
+            zip.closeEntry();
+            if (withOptimizerState) {
+                zip.putNextEntry(new ZipEntry(OPTIMIZER));
+                out = new DataOutputStream(new KeepOpen(zip));
+                writeVelocity(out);
+                out.flush();
+                zip.closeEntry();
+            }
+        } catch (IOException e) {
+            throw new ModelException("could not write the model to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> descriptor(boolean withOptimizerState) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("format", FORMAT);
+        d.put("engine", NetworkEngine.PYTORCH.cliName());
+        d.put("runtime", PtEngines.describe());
+        d.put("network", kind.cliName());
+        d.put("shape", List.of(shape.channels(), shape.height(), shape.width()));
+        d.put("classes", numClasses);
+        d.put("learningRate", optimizer.learningRate());
+        d.put("momentum", optimizer.momentum());
+        d.put("schedule", optimizer.schedule().toString());
+        d.put("steps", steps);
+        d.put("optimizerState", withOptimizerState);
+        return d;
+    }
+
+    private void writeVelocity(DataOutputStream out) throws IOException {
+        out.writeInt(velocity.length);
+        for (NDArray v : velocity) {
+            float[] a = v.toFloatArray();
+            out.writeInt(a.length);
+            for (float f : a) {
+                out.writeFloat(f);
+            }
+        }
+    }
+
+    private void readVelocity(DataInputStream in, String where) throws IOException {
+        int count = in.readInt();
+        if (count != velocity.length) {
+            throw new ModelException(where + " holds momentum for " + count + " parameters but the network has "
+                    + velocity.length);
+        }
+        for (int i = 0; i < count; i++) {
+            int length = in.readInt();
+            if (length != velocity[i].size()) {
+                throw new ModelException(where + ": momentum buffer " + i + " has " + length + " values but its "
+                        + "parameter has " + velocity[i].size());
+            }
+            float[] a = new float[length];
+            for (int j = 0; j < length; j++) {
+                a[j] = in.readFloat();
+            }
+            velocity[i].set(a);
+        }
+    }
+
+    @Override
+    public Network copy() {
+        PtNetwork c = new PtNetwork(kind, shape, numClasses, optimizer, maxBatch);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            block.saveParameters(out);
+            writeVelocity(out);
+            out.flush();
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+            c.block.loadParameters(c.manager, in);
+            c.initialize();
+            c.readVelocity(in, "the copy");
+        } catch (IOException | MalformedModelException e) {
+            c.close();
+            throw new ModelException("could not copy the network: " + e.getMessage(), e);
+        }
+        c.steps = steps;
+        return c;
+    }
+
+    /**
+     * Reads a model file written by {@link #save}.
+     *
+     * @param file the zip
+     * @param kind the architecture expected
+     * @param shape the input shape expected
+     * @param numClasses the classes expected
+     * @param maxBatch the largest batch it will be fitted with
+     * @return the network, with its momentum when the file has it
+     */
+    public static PtNetwork restore(Path file, NetworkKind kind, Shape shape, int numClasses, int maxBatch) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            JsonNode d = JSON.readTree(read(zip, DESCRIPTOR, file));
+            if (d.path("format").asInt() != FORMAT) {
+                throw new ModelException(file + " is format " + d.path("format") + " but this version reads " + FORMAT);
+            }
+            String network = d.path("network").asText();
+            List<Integer> dims = new ArrayList<>();
+            d.path("shape").forEach(n -> dims.add(n.asInt()));
+            int classes = d.path("classes").asInt();
+            if (!network.equals(kind.cliName()) || !dims.equals(List.of(shape.channels(), shape.height(), shape.width()))
+                    || classes != numClasses) {
+                throw new ModelException(file + " holds " + network + " on " + dims + " with " + classes
+                        + " classes but " + kind.cliName() + " on " + shape + " with " + numClasses + " was expected");
+            }
+            OptimizerSettings optimizer = new OptimizerSettings(d.path("learningRate").asDouble(),
+                    d.path("momentum").asDouble(), LearningRateSchedule.parse(d.path("schedule").asText()));
+            PtNetwork n = new PtNetwork(kind, shape, numClasses, optimizer, maxBatch);
+            try {
+                try (InputStream in = read(zip, PARAMETERS, file)) {
+                    n.block.loadParameters(n.manager, new DataInputStream(in));
+                }
+                n.initialize();
+                ZipEntry state = zip.getEntry(OPTIMIZER);
+                if (state != null) {
+                    try (InputStream in = zip.getInputStream(state)) {
+                        n.readVelocity(new DataInputStream(in), file.toString());
+                    }
+                }
+                n.steps = d.path("steps").asLong();
+                return n;
+            } catch (IOException | MalformedModelException | RuntimeException e) {
+                n.close();
+                throw e;
+            }
+        } catch (IOException | MalformedModelException e) {
+            throw new ModelException("could not read the model in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream read(ZipFile zip, String entry, Path file) throws IOException {
+        ZipEntry e = zip.getEntry(entry);
+        if (e == null) {
+            throw new ModelException(file + " has no " + entry + " entry: not a Coldstream PyTorch model file");
+        }
+        return zip.getInputStream(e);
+    }
+
+    /**
+     * @param file a model zip
+     * @return whether it was written by this engine
+     */
+    public static boolean isPytorchModel(Path file) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return zip.getEntry(DESCRIPTOR) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Lets DJL write into a zip entry without closing the zip. */
+    private static final class KeepOpen extends FilterOutputStream {
+        KeepOpen(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
