@@ -96,12 +96,27 @@ class ColdstreamCliTest {
     }
 
     @Test
+    void anUnknownEngineOrSuiteIsAUsageError() {
+        Outcome engine = run("train", "--engine", "tensorflow", "--out", dir.resolve("o").toString());
+        assertThat(engine.status()).isEqualTo(2);
+        assertThat(engine.err()).contains("--engine").contains("'tensorflow'").contains("dl4j, pytorch");
+        Outcome suite = run("bench", "--suite", "imagenet-full", "--out", dir.resolve("b").toString());
+        assertThat(suite.status()).isEqualTo(2);
+        assertThat(suite.err()).contains("suite was 'imagenet-full'");
+        Outcome cases = run("bench", "--suite", "engine", "--cases", "vgg16", "--engines", "jax", "--out",
+                dir.resolve("b").toString());
+        assertThat(cases.status()).isEqualTo(2);
+        assertThat(cases.err()).contains("case was 'vgg16'").contains("engine was 'jax'");
+        assertThat(dir.resolve("b")).doesNotExist();
+    }
+
+    @Test
     void helpListsTheDocumentedFlags() {
         Outcome o = run("train", "--help");
         assertThat(o.status()).isZero();
         assertThat(o.out()).contains("--data", "--order", "--stage-classes", "--limit", "--seed", "--network",
                 "--replay-budget", "--replay-k", "--replay-policy", "--augment", "--lr", "--holdout-every",
-                "--snapshot-every", "--out");
+                "--snapshot-every", "--engine", "--out");
     }
 
     /** Writes an IDX image/label pair (plain, not gzipped) of {@code count} examples with labels 0..9. */

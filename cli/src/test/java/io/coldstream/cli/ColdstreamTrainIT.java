@@ -32,6 +32,7 @@ class ColdstreamTrainIT {
         pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
                 + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
+        pb.environment().put("DJL_CACHE_DIR", System.getProperty("DJL_CACHE_DIR", dir.resolve("djl").toString()));
         Process p = pb.start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("launcher finished").isTrue();
         return new Outcome(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
@@ -79,5 +80,49 @@ class ColdstreamTrainIT {
         Outcome o = launch("backend");
         assertThat(o.status()).as(o.err()).isZero();
         assertThat(o.out()).contains("backend:     CPU").contains("linux-x86_64-onednn").contains("why:");
+    }
+
+    @Test
+    void trainsOnThePytorchEngineWithTheSameOutputsAndAQuietStderr() throws Exception {
+        Path out = dir.resolve("run");
+        Outcome o = launch("train", "--engine", "pytorch", "--threads", "2", "--limit", "150", "--holdout-every", "100",
+                "--holdout-size", "200", "--snapshot-every", "100", "--out", out.toString());
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.err()).contains("backend:  PyTorch 2.7.1 via DJL", "holdout at 100 examples")
+                .doesNotContain("NNPACK"); // libtorch's per-call warning for single-image convolutions
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("examplesSeen").asLong()).isEqualTo(150);
+        assertThat(results.get("configuration").get("engine").asText()).isEqualTo("pytorch");
+        assertThat(results.get("finalAccuracy").asDouble()).isGreaterThan(0.3);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.resolve("snapshots/v000002/model.zip").toFile())) {
+            assertThat(zip.getEntry("coldstream-pytorch.json")).isNotNull();
+        }
+    }
+
+    @Test
+    void benchRunsTheEngineSuiteAndWritesEngineJson() throws Exception {
+        Path out = dir.resolve("bench");
+        Outcome o = launch("bench", "--suite", "engine", "--cases", "small-cnn-1x28x28", "--seconds", "0.6",
+                "--warmup", "0", "--rounds", "2", "--replay-k", "4", "--threads", "2", "--out", out.toString());
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).contains("engine.json");
+        assertThat(o.err()).doesNotContain("NNPACK");
+        JsonNode c = new ObjectMapper().readTree(out.resolve("engine.json").toFile()).get("cases").get(0);
+        assertThat(c.get("engines").size()).isEqualTo(4);
+        List<String> ratios = new java.util.ArrayList<>();
+        c.fieldNames().forEachRemaining(f -> {
+            if (f.contains("ratio") || f.contains("Ratio")) {
+                ratios.add(f);
+            }
+        });
+        assertThat(ratios).contains("coldstreamToPytorchRatio", "coldstreamPytorchToPytorchRatio", "dl4jToPytorchRatio");
+        assertThat(Files.readString(out.resolve("engine.md"))).contains("small-cnn-1x28x28");
+    }
+
+    @Test
+    void backendDescribesThePytorchEngine() throws Exception {
+        Outcome o = launch("backend", "--engine", "pytorch", "--threads", "2");
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).contains("backend:     PyTorch").contains("2.7.1").contains("threads:     2");
     }
 }
