@@ -3,6 +3,7 @@ package io.coldstream.learner.internal;
 import io.coldstream.core.Shape;
 import io.coldstream.learner.NetworkKind;
 import io.coldstream.learner.OptimizerSettings;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -56,8 +57,13 @@ public final class Dl4jModels {
                 .updater(updater)
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(mode)
+                // Workspaces: with them off the small CNN's step took twice as long (11 vs 22 steps/s).
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                // Keeps forward-pass intermediates for backprop instead of recomputing them: 11-17% more
+                // steps/s on the small CNN (three alternating pairs of runs), bit-identical parameters,
+                // also with inference calls between steps.
+                .cacheMode(CacheMode.DEVICE);
     }
 
     private static ISchedule stepSchedule(OptimizerSettings optimizer) {
