@@ -38,8 +38,13 @@ public final class PtEngines {
 
     /** @return e.g. {@code PyTorch 2.7.1 through DJL 0.36.0} */
     public static String describe() {
+        return "PyTorch " + get().getVersion() + " through DJL " + djlVersion();
+    }
+
+    /** @return DJL's version from its jar manifest, or the one this build pins when the manifest lacks it */
+    private static String djlVersion() {
         String djl = Engine.class.getPackage().getImplementationVersion();
-        return "PyTorch " + get().getVersion() + " through DJL " + (djl == null ? "0.36.0" : djl);
+        return djl == null ? "0.36.0" : djl;
     }
 
     /**
@@ -59,8 +64,7 @@ public final class PtEngines {
         reasons.add("native library from the pytorch-native-cpu jar, unpacked into " + ai.djl.util.Utils.getEngineCacheDir(
                 "pytorch") + "; nothing is downloaded (ai.djl.offline=true)");
         reasons.add("convolutions run on oneDNN inside libtorch (batches of two rows or more; see PtNetwork)");
-        String djl = Engine.class.getPackage().getImplementationVersion();
-        return new BackendReport("PyTorch", engine.getVersion() + " via DJL " + (djl == null ? "0.36.0" : djl)
+        return new BackendReport("PyTorch", engine.getVersion() + " via DJL " + djlVersion()
                 + " (pytorch-native-cpu linux-x86_64)", "CPU", JniUtils.getNumThreads(), "FLOAT", "libtorch", true,
                 reasons);
     }

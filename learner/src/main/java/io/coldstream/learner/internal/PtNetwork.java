@@ -161,20 +161,10 @@ public final class PtNetwork implements Network {
         if (n < 1 || n > maxBatch) {
             throw new IllegalArgumentException("batch size was " + n + " but must be in [1, " + maxBatch + "]");
         }
-        int row = shape.elementCount();
-        fill(inputBytes, inputFloats, batch.features(), 0, n * row);
-        fill(targetBytes, targetFloats, batch.targets(), 0, n * numClasses);
-        int rows = n;
-        if (n == 1) {
-            // one row (the very first step, replay buffer still empty) is trained as two copies of it:
-            // the same mean loss, the same gradients and the same batch statistics, and libtorch's
-            // oneDNN convolution instead of its single-image path (see predict)
-            inputFloats.put(batch.features(), 0, row);
-            targetFloats.put(batch.targets(), 0, numClasses);
-            inputBytes.limit(2 * row * Float.BYTES);
-            targetBytes.limit(2 * numClasses * Float.BYTES);
-            rows = 2;
-        }
+        // one row (the very first step, replay buffer still empty) is trained as two copies of it: the
+        // same mean loss, the same gradients and the same batch statistics (see fill)
+        int rows = fill(inputBytes, inputFloats, batch.features(), 0, shape.elementCount(), n);
+        fill(targetBytes, targetFloats, batch.targets(), 0, numClasses, n);
         double value;
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(inputBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(), shape.height(),
@@ -217,31 +207,37 @@ public final class PtNetwork implements Network {
         return optimizer.learningRate() * Math.pow(s.gamma(), step / s.stepEvery());
     }
 
-    private static void fill(ByteBuffer bytes, FloatBuffer floats, float[] source, int offset, int length) {
+    /**
+     * Copies {@code rows} rows from {@code source} into the direct buffer a tensor will alias, and
+     * limits it to them. A single row is written twice: for one image libtorch 2.7 skips oneDNN and
+     * probes NNPACK instead, which on CPUs without it logs a warning on every call and runs the slow
+     * reference convolution.
+     *
+     * @return the rows now in the buffer: {@code max(rows, 2)}
+     */
+    private static int fill(ByteBuffer bytes, FloatBuffer floats, float[] source, int offset, int rowLength,
+            int rows) {
         floats.clear();
-        floats.put(source, offset, length);
+        floats.put(source, offset, rows * rowLength);
+        if (rows == 1) {
+            floats.put(source, offset, rowLength);
+        }
+        int written = Math.max(rows, 2);
         bytes.clear();
-        bytes.limit(length * Float.BYTES);
+        bytes.limit(written * rowLength * Float.BYTES);
+        return written;
     }
 
     /**
-     * Predicts in chunks of up to 256 rows. A single row is predicted as a batch of two (the row and a
-     * copy; in inference mode rows do not affect each other): for one image libtorch 2.7 skips oneDNN
-     * and probes NNPACK instead, which on CPUs without it logs a warning on every call and runs the
-     * slow reference convolution.
+     * Predicts in chunks of up to 256 rows. A single row is predicted as a batch of two, the row and a
+     * copy (see {@code fill}); in inference mode rows do not affect each other.
      */
     @Override
     public void predict(float[] features, int count, int[] predictedOut) {
         int row = shape.elementCount();
         for (int start = 0; start < count; start += PREDICT_BATCH) {
             int n = Math.min(PREDICT_BATCH, count - start);
-            fill(predictBytes, predictFloats, features, start * row, n * row);
-            int rows = n;
-            if (n == 1) {
-                predictFloats.put(features, start * row, row);
-                predictBytes.limit(2 * row * Float.BYTES);
-                rows = 2;
-            }
+            int rows = fill(predictBytes, predictFloats, features, start * row, row, n);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray x = scope.create(predictBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(),
                         shape.height(), shape.width()), DataType.FLOAT32);
