@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.DoubleBinaryOperator;
 
 /**
  * The engine suite: for each {@link BenchCase}, the same network and the same step through
@@ -156,9 +157,8 @@ public final class EngineBench {
         report.put("cases", cases);
         for (BenchCase c : options.selectedCases()) {
             cases.add(runCase(c, options, progress));
-            write(report, out);
+            write(report, out); // after each case, so a long suite leaves what it has measured
         }
-        write(report, out);
         return report;
     }
 
@@ -275,23 +275,22 @@ public final class EngineBench {
         return m;
     }
 
-    /** The median over rounds of {@code a[r] / b[r]}. */
+    /** Puts the median over rounds of {@code a[r] / b[r]}, when both engines ran. */
     private static void ratio(Map<String, Object> result, String key, double[] a, double[] b) {
+        paired(result, key, a, b, (x, y) -> x / y);
+    }
+
+    /** Puts the median over rounds of how much longer a step of {@code framework} takes than one of {@code bare}. */
+    private static void overhead(Map<String, Object> result, String key, double[] framework, double[] bare) {
+        paired(result, key, framework, bare, (f, b) -> b / f - 1);
+    }
+
+    private static void paired(Map<String, Object> result, String key, double[] a, double[] b,
+            DoubleBinaryOperator perRound) {
         if (a != null && b != null) {
             double[] r = new double[a.length];
             for (int i = 0; i < a.length; i++) {
-                r[i] = a[i] / b[i];
-            }
-            result.put(key, round3(median(r)));
-        }
-    }
-
-    /** The median over rounds of how much longer a step of {@code framework} takes than one of {@code bare}. */
-    private static void overhead(Map<String, Object> result, String key, double[] framework, double[] bare) {
-        if (framework != null && bare != null) {
-            double[] r = new double[framework.length];
-            for (int i = 0; i < framework.length; i++) {
-                r[i] = bare[i] / framework[i] - 1;
+                r[i] = perRound.applyAsDouble(a[i], b[i]);
             }
             result.put(key, round3(median(r)));
         }
