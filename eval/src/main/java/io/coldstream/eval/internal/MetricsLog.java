@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /** Reads {@code metrics.jsonl}: one JSON object per line, UTF-8; blank lines are skipped. */
 final class MetricsLog {
@@ -140,55 +141,43 @@ final class MetricsLog {
     /** Typed field access that names the line and key in its errors. */
     private record Fields(Path file, int number) {
 
-        /** @return the nested object, or {@code null} when absent or {@code null} */
-        JsonNode object(JsonNode parent, String key) {
-            JsonNode value = parent.get(key);
+        /**
+         * @return the value of {@code key}, or {@code null} when the parent or the value is absent or
+         *     JSON {@code null}
+         * @throws DataException naming the line and the key, when the value fails {@code ok}
+         */
+        private JsonNode present(JsonNode parent, String key, Predicate<JsonNode> ok, String must) {
+            JsonNode value = parent == null ? null : parent.get(key);
             if (value == null || value.isNull()) {
                 return null;
             }
-            if (!value.isObject()) {
-                throw malformed(file, number, "\"" + key + "\" was " + describe(value)
-                        + " but must be a JSON object or null", null);
+            if (!ok.test(value)) {
+                throw malformed(file, number, "\"" + key + "\" was " + describe(value) + " but must be " + must, null);
             }
             return value;
         }
 
+        /** @return the nested object, or {@code null} when absent or {@code null} */
+        JsonNode object(JsonNode parent, String key) {
+            return present(parent, key, JsonNode::isObject, "a JSON object or null");
+        }
+
         /** @return the number, or {@code NaN} when the parent or the value is absent or {@code null} */
         double number(JsonNode parent, String key) {
-            JsonNode value = parent == null ? null : parent.get(key);
-            if (value == null || value.isNull()) {
-                return Double.NaN;
-            }
-            if (!value.isNumber()) {
-                throw malformed(file, number, "\"" + key + "\" was " + describe(value)
-                        + " but must be a number or null", null);
-            }
-            return value.doubleValue();
+            JsonNode value = present(parent, key, JsonNode::isNumber, "a number or null");
+            return value == null ? Double.NaN : value.doubleValue();
         }
 
         /** @return the count, or {@code -1} when the parent or the value is absent or {@code null} */
         long count(JsonNode parent, String key) {
-            JsonNode value = parent == null ? null : parent.get(key);
-            if (value == null || value.isNull()) {
-                return -1;
-            }
-            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
-                throw malformed(file, number, "\"" + key + "\" was " + describe(value)
-                        + " but must be an integer >= 0 or null", null);
-            }
-            return value.longValue();
+            JsonNode value = present(parent, key,
+                    v -> v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0, "an integer >= 0 or null");
+            return value == null ? -1 : value.longValue();
         }
 
         String text(JsonNode parent, String key) {
-            JsonNode value = parent.get(key);
-            if (value == null || value.isNull()) {
-                return null;
-            }
-            if (!value.isTextual()) {
-                throw malformed(file, number, "\"" + key + "\" was " + describe(value)
-                        + " but must be a string or null", null);
-            }
-            return value.textValue();
+            JsonNode value = present(parent, key, JsonNode::isTextual, "a string or null");
+            return value == null ? null : value.textValue();
         }
 
         List<Integer> classCounts(JsonNode replay) {
