@@ -41,14 +41,19 @@ public final class ReplayBuffers {
      */
     public static ReplayBuffer create(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
             SeededRandom random) {
+        requireSettings(budget, shape, numClasses, policy);
+        Objects.requireNonNull(random, "random");
+        return allocate(budget, shape, numClasses, policy, random);
+    }
+
+    /** The argument checks {@link #create} and {@link #readState} share. */
+    private static void requireSettings(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy) {
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(shape, "shape");
         Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(random, "random");
         if (numClasses < 1) {
             throw new IllegalArgumentException("numClasses was " + numClasses + " but must be >= 1");
         }
-        return allocate(budget, shape, numClasses, policy, random);
     }
 
     private static SlabReplayBuffer allocate(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
@@ -87,12 +92,7 @@ public final class ReplayBuffers {
     public static ReplayBuffer readState(DataInput in, ByteSize budget, Shape shape, int numClasses,
             EvictionPolicy policy) {
         Objects.requireNonNull(in, "in");
-        Objects.requireNonNull(budget, "budget");
-        Objects.requireNonNull(shape, "shape");
-        Objects.requireNonNull(policy, "policy");
-        if (numClasses < 1) {
-            throw new IllegalArgumentException("numClasses was " + numClasses + " but must be >= 1");
-        }
+        requireSettings(budget, shape, numClasses, policy);
         ReplayStateFormat.Reader r = new ReplayStateFormat.Reader(in);
         int magic = r.readInt("magic number");
         if (magic != ReplayStateFormat.MAGIC) {
