@@ -2,7 +2,7 @@ package io.coldstream.bench;
 
 import io.coldstream.core.Shape;
 import io.coldstream.core.SeededRandom;
-import io.coldstream.learner.NetworkKind;
+import io.coldstream.model.NetworkKind;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package io.coldstream.bench;
 
 import io.coldstream.core.SeededRandom;
-import io.coldstream.learner.OptimizerSettings;
-import io.coldstream.learner.internal.Dl4jModels;
+import io.coldstream.model.OptimizerSettings;
+import io.coldstream.model.internal.Dl4jModels;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -15,9 +15,9 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import io.coldstream.core.SeededRandom;
-import io.coldstream.learner.OptimizerSettings;
-import io.coldstream.learner.internal.DjlModels;
-import io.coldstream.learner.internal.PtEngines;
+import io.coldstream.model.OptimizerSettings;
+import io.coldstream.model.internal.DjlModels;
+import io.coldstream.model.internal.PtEngines;
 import java.nio.FloatBuffer;
 
 /**

@@ -9,7 +9,7 @@ import io.coldstream.backend.Backend;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.backend.BackendSettings;
 import io.coldstream.core.ConfigurationException;
-import io.coldstream.learner.NetworkKind;
+import io.coldstream.model.NetworkKind;
 import io.coldstream.core.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.coldstream.cli;
 
 import io.coldstream.backend.BackendReport;
-import io.coldstream.learner.NetworkEngine;
-import io.coldstream.learner.Networks;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.Networks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

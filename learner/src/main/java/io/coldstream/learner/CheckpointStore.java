@@ -3,7 +3,7 @@ package io.coldstream.learner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.DataException;
 import io.coldstream.core.SnapshotException;
-import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.core.AtomicFiles;
 import io.coldstream.learner.internal.BackgroundWriter;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.coldstream.model.Network;
 
 /**
  * Durable checkpoints of a training run, one atomic unit each, so that a crashed or stopped run

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.coldstream.core.SnapshotException;
-import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.core.AtomicFiles;
 import io.coldstream.learner.internal.BackgroundWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,16 +14,16 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import io.coldstream.model.Network;
+import io.coldstream.model.SnapshotManifest;
+import io.coldstream.model.SnapshotStore;
 
 /**
  * Publishes versioned model snapshots into a store folder, off the training thread.
  *
- * <p>Layout: {@code <store>/<version>/model.zip} (Deeplearning4j {@code ModelSerializer}, without
- * optimiser state) and {@code <store>/<version>/manifest.json}; {@code <store>/LATEST} names the
- * newest complete version. A snapshot becomes visible only once complete: it is written under a
+ * <p>Layout ({@link SnapshotStore}, which reads it): {@code <store>/<version>/model.zip} (the
+ * engine's model file, without optimiser state) and {@code <store>/<version>/manifest.json}
+ * ({@link SnapshotManifest}); {@code <store>/LATEST} names the newest complete version. A snapshot becomes visible only once complete: it is written under a
  * hidden temporary name, every file and the folder fsynced, renamed atomically to its version, and
  * only then is {@code LATEST} replaced (write, fsync, atomic rename). A reader that follows
  * {@code LATEST} therefore never sees a partial snapshot, even after a crash.
@@ -35,18 +34,8 @@ import java.util.stream.Stream;
  */
 public final class SnapshotPublisher implements AutoCloseable {
 
-    /** The pointer file naming the newest complete version. */
-    public static final String LATEST = "LATEST";
-    /** The model file inside a version folder. */
-    public static final String MODEL_FILE = "model.zip";
-    /** The manifest inside a version folder. */
-    public static final String MANIFEST_FILE = "manifest.json";
-
-    private static final Pattern VERSION = Pattern.compile("v(\\d{6,})");
-
     private final Path store;
     private final Clock clock;
-    private final ObjectMapper json;
     private final BackgroundWriter<SnapshotManifest> writer;
     private final Consumer<SnapshotManifest> onPublished;
     private long nextVersion;
@@ -69,10 +58,9 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.store = store;
         this.clock = clock;
         this.onPublished = onPublished;
-        this.json = mapper();
         try {
             Files.createDirectories(store);
-            this.nextVersion = highestVersion(store) + 1;
+            this.nextVersion = SnapshotStore.highestVersion(store) + 1;
         } catch (IOException e) {
             throw new SnapshotException("could not create the snapshot folder " + store + ": " + e.getMessage(), e);
         }
@@ -114,19 +102,18 @@ public final class SnapshotPublisher implements AutoCloseable {
         Path tmp = store.resolve("." + version + ".tmp");
         AtomicFiles.deleteRecursively(tmp);
         Files.createDirectories(tmp);
-        Path model = tmp.resolve(MODEL_FILE);
+        Path model = tmp.resolve(SnapshotStore.MODEL_FILE);
         network.save(model, false);
         AtomicFiles.fsync(model);
-        SnapshotManifest manifest = new SnapshotManifest(version, clock.instant(), examplesSeen, holdoutAccuracy,
-                AtomicFiles.sha256(model), positions, network.kind().cliName(), network.parameterCount(),
-                configuration);
-        Path manifestFile = tmp.resolve(MANIFEST_FILE);
-        Files.write(manifestFile, json.writeValueAsBytes(manifest));
+        SnapshotManifest manifest = SnapshotManifest.of(version, clock.instant(), examplesSeen, holdoutAccuracy,
+                AtomicFiles.sha256(model), positions, network, configuration);
+        Path manifestFile = tmp.resolve(SnapshotStore.MANIFEST_FILE);
+        Files.write(manifestFile, manifest.toJson());
         AtomicFiles.fsync(manifestFile);
         AtomicFiles.fsync(tmp);
         Files.move(tmp, store.resolve(version), StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsync(store);
-        AtomicFiles.writeAtomically(store.resolve(LATEST), version + "\n");
+        AtomicFiles.writeAtomically(store.resolve(SnapshotStore.LATEST), version + "\n");
         synchronized (this) {
             latest = manifest;
         }
@@ -158,51 +145,5 @@ public final class SnapshotPublisher implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
-    }
-
-    /**
-     * @param store a snapshot folder
-     * @return the highest version number present, or 0
-     * @throws IOException if the folder cannot be listed
-     */
-    static long highestVersion(Path store) throws IOException {
-        long highest = 0;
-        try (Stream<Path> entries = Files.list(store)) {
-            for (Path p : (Iterable<Path>) entries::iterator) {
-                Matcher m = VERSION.matcher(p.getFileName().toString());
-                if (m.matches()) {
-                    highest = Math.max(highest, Long.parseLong(m.group(1)));
-                }
-            }
-        }
-        return highest;
-    }
-
-    /**
-     * @param version a version name such as {@code v000042}
-     * @return its number, such as 42
-     * @throws IllegalArgumentException if the name is not a version
-     */
-    public static long versionNumber(String version) {
-        Matcher m = VERSION.matcher(version);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + version + "' is not a snapshot version such as v000042");
-        }
-        return Long.parseLong(m.group(1));
-    }
-
-    /**
-     * Reads the version {@code LATEST} names.
-     *
-     * @param store a snapshot folder
-     * @return the version name, or {@code null} if nothing was published yet
-     */
-    public static String readLatest(Path store) {
-        Path pointer = store.resolve(LATEST);
-        try {
-            return Files.exists(pointer) ? Files.readString(pointer, StandardCharsets.UTF_8).trim() : null;
-        } catch (IOException e) {
-            throw new SnapshotException("could not read " + pointer + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -28,7 +28,7 @@ import io.coldstream.io.IdxSource;
 import io.coldstream.io.KafkaSource;
 import io.coldstream.io.QueueSource;
 import io.coldstream.io.SourceSpec;
-import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.core.AtomicFiles;
 import io.coldstream.replay.ReplayBuffer;
 import io.coldstream.replay.ReplayBuffers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +56,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
+import io.coldstream.model.Network;
+import io.coldstream.model.Networks;
+import io.coldstream.model.SnapshotManifest;
+import io.coldstream.model.SnapshotStore;
 
 /**
  * The cold-start streaming learner (CSSL: Wolfe and Kyrillidis, "Cold Start Streaming Learning for
@@ -382,7 +386,7 @@ public final class Trainer implements AutoCloseable {
 
         try (MetricsLog log = new MetricsLog(out.resolve(MetricsLog.FILE));
              SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), clock,
-                     m -> metrics.snapshot(SnapshotPublisher.versionNumber(m.version())));
+                     m -> metrics.snapshot(SnapshotStore.versionNumber(m.version())));
              CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"),
                      out.resolve(CheckpointStore.JOURNAL), config.checkpointKeep(), clock,
                      (m, nanos) -> {

@@ -17,6 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.OptimizerSettings;
+import io.coldstream.model.LearningRateSchedule;
 
 /**
  * Everything a training run is configured with. Built with {@link Builder}, which takes every

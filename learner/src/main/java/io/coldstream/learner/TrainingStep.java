@@ -7,6 +7,7 @@ import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import io.coldstream.replay.ReplayBuffer;
 import java.util.Objects;
+import io.coldstream.model.Network;
 
 /**
  * One step of cold-start streaming learning on one new example, exactly as the {@link Trainer} runs

@@ -16,6 +16,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.Networks;
+import io.coldstream.model.OptimizerSettings;
 
 class CheckpointStoreTest {
 

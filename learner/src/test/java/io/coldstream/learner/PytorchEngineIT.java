@@ -13,6 +13,11 @@ import java.time.Clock;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.Networks;
+import io.coldstream.model.OptimizerSettings;
 
 /** The second engine, PyTorch through DJL: the same guarantees as the Deeplearning4j one. */
 class PytorchEngineIT {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.Shape;
-import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.core.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,6 +15,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.Networks;
+import io.coldstream.model.OptimizerSettings;
+import io.coldstream.model.SnapshotStore;
 
 class SnapshotPublisherTest {
 
@@ -37,7 +42,7 @@ class SnapshotPublisherTest {
             publisher.awaitAll();
             assertThat(publisher.latest().version()).isEqualTo("v000002");
         }
-        assertThat(SnapshotPublisher.readLatest(store)).isEqualTo("v000002");
+        assertThat(SnapshotStore.readLatest(store)).isEqualTo("v000002");
         for (String v : new String[] {"v000001", "v000002"}) {
             JsonNode manifest = new ObjectMapper().readTree(store.resolve(v).resolve("manifest.json").toFile());
             assertThat(manifest.get("version").asText()).isEqualTo(v);
@@ -62,7 +67,7 @@ class SnapshotPublisherTest {
         try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, CLOCK)) {
             assertThat(publisher.publish(net.copy(), 1, null, Map.of(), Map.of())).isEqualTo("v000042");
         }
-        assertThat(SnapshotPublisher.readLatest(store)).isEqualTo("v000042");
+        assertThat(SnapshotStore.readLatest(store)).isEqualTo("v000042");
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.coldstream.core.ConfigurationException;
 import io.coldstream.io.StreamOrder;
 import io.coldstream.replay.EvictionPolicy;
 import org.junit.jupiter.api.Test;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.LearningRateSchedule;
 
 class TrainerConfigTest {
 

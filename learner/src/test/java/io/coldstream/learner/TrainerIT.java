@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.coldstream.learner.internal.AtomicFiles;
+import io.coldstream.core.AtomicFiles;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.coldstream.model.SnapshotStore;
 
 /** Trains for real on the Fashion-MNIST stream (Debian package dataset-fashion-mnist). */
 class TrainerIT {
@@ -63,7 +64,7 @@ class TrainerIT {
         assertThat(json.get("finalAccuracy").asDouble()).isEqualTo(result.finalAccuracy());
 
         Path store = config.out().resolve("snapshots");
-        assertThat(SnapshotPublisher.readLatest(store)).isEqualTo("v000002");
+        assertThat(SnapshotStore.readLatest(store)).isEqualTo("v000002");
         for (String v : List.of("v000001", "v000002")) {
             JsonNode manifest = new ObjectMapper().readTree(store.resolve(v).resolve("manifest.json").toFile());
             assertThat(manifest.get("sha256").asText()).isEqualTo(AtomicFiles.sha256(store.resolve(v).resolve("model.zip")));

@@ -16,6 +16,10 @@ import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.Networks;
+import io.coldstream.model.OptimizerSettings;
 
 class TrainingStepTest {
 

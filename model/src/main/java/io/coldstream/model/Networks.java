@@ -1,14 +1,14 @@
-package io.coldstream.learner;
+package io.coldstream.model;
 
 import io.coldstream.backend.Backend;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.backend.BackendSettings;
 import io.coldstream.core.ModelException;
 import io.coldstream.core.Shape;
-import io.coldstream.learner.internal.Dl4jModels;
-import io.coldstream.learner.internal.Dl4jNetwork;
-import io.coldstream.learner.internal.PtEngines;
-import io.coldstream.learner.internal.PtNetwork;
+import io.coldstream.model.internal.Dl4jModels;
+import io.coldstream.model.internal.Dl4jNetwork;
+import io.coldstream.model.internal.PtEngines;
+import io.coldstream.model.internal.PtNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.coldstream.learner.internal;
+package io.coldstream.model.internal;
 
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -20,11 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.MiniBatch;
 import io.coldstream.core.ModelException;
 import io.coldstream.core.Shape;
-import io.coldstream.learner.LearningRateSchedule;
-import io.coldstream.learner.Network;
-import io.coldstream.learner.NetworkEngine;
-import io.coldstream.learner.NetworkKind;
-import io.coldstream.learner.OptimizerSettings;
+import io.coldstream.model.LearningRateSchedule;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.OptimizerSettings;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -258,6 +258,11 @@ public final class PtNetwork implements Network {
     @Override
     public int numClasses() {
         return numClasses;
+    }
+
+    @Override
+    public NetworkEngine engine() {
+        return NetworkEngine.PYTORCH;
     }
 
     @Override

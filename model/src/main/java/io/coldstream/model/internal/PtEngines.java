@@ -1,4 +1,4 @@
-package io.coldstream.learner.internal;
+package io.coldstream.model.internal;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;

@@ -1,4 +1,4 @@
-package io.coldstream.learner;
+package io.coldstream.model;
 
 import io.coldstream.core.ConfigurationException;
 import java.util.Objects;

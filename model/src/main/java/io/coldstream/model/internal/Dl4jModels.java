@@ -1,8 +1,8 @@
-package io.coldstream.learner.internal;
+package io.coldstream.model.internal;
 
 import io.coldstream.core.Shape;
-import io.coldstream.learner.NetworkKind;
-import io.coldstream.learner.OptimizerSettings;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.OptimizerSettings;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,4 +1,4 @@
-package io.coldstream.learner;
+package io.coldstream.model;
 
 import io.coldstream.core.MiniBatch;
 import io.coldstream.core.Shape;
@@ -43,6 +43,9 @@ public interface Network extends AutoCloseable {
 
     /** @return which architecture this is */
     NetworkKind kind();
+
+    /** @return the library that computes this network */
+    NetworkEngine engine();
 
     /** @return number of trainable parameters */
     long parameterCount();

@@ -1,10 +1,11 @@
-package io.coldstream.learner.internal;
+package io.coldstream.model.internal;
 
 import io.coldstream.core.MiniBatch;
 import io.coldstream.core.ModelException;
 import io.coldstream.core.Shape;
-import io.coldstream.learner.Network;
-import io.coldstream.learner.NetworkKind;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.NetworkKind;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -116,6 +117,11 @@ public final class Dl4jNetwork implements Network {
     @Override
     public int numClasses() {
         return numClasses;
+    }
+
+    @Override
+    public NetworkEngine engine() {
+        return NetworkEngine.DL4J;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.coldstream.learner.internal;
+package io.coldstream.core;
 
 import java.io.IOException;
 import java.io.InputStream;

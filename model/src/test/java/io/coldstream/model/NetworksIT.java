@@ -1,4 +1,4 @@
-package io.coldstream.learner;
+package io.coldstream.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.coldstream.learner.internal;
+package io.coldstream.model.internal;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -11,7 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
-import io.coldstream.learner.NetworkKind;
+import io.coldstream.model.NetworkKind;
 import java.util.List;
 
 /**
