@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Builds and restores {@link Network}s on either {@link NetworkEngine}. */
 public final class Networks {
@@ -77,11 +80,33 @@ public final class Networks {
         if (PtNetwork.isPytorchModel(file)) {
             return PtNetwork.restore(file, kind, shape, numClasses, maxBatch);
         }
+        ComputationGraph graph;
         try {
-            ComputationGraph graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
-            return new Dl4jNetwork(graph, kind, shape, numClasses, maxBatch);
+            graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
         } catch (IOException | RuntimeException e) {
             throw new ModelException("could not read the model in " + file + ": " + e.getMessage(), e);
+        }
+        requireShape(graph, file, kind, shape, numClasses);
+        return new Dl4jNetwork(graph, kind, shape, numClasses, maxBatch);
+    }
+
+    /**
+     * A Deeplearning4j file does not record the input it was built for, so one forward pass of a
+     * zero example checks that it takes {@code shape} and answers {@code numClasses} classes.
+     */
+    private static void requireShape(ComputationGraph graph, Path file, NetworkKind kind, Shape shape,
+            int numClasses) {
+        long answered;
+        try (INDArray zero = Nd4j.zeros(DataType.FLOAT, 1, shape.channels(), shape.height(), shape.width());
+             INDArray out = graph.outputSingle(false, zero)) {
+            answered = out.rank() == 2 ? out.size(1) : -1;
+        } catch (RuntimeException e) {
+            throw new ModelException(file + " does not hold " + kind.cliName() + " on " + shape + ": " + e.getMessage(),
+                    e);
+        }
+        if (answered != numClasses) {
+            throw new ModelException(file + " holds a network with " + answered + " classes but " + numClasses
+                    + " were expected");
         }
     }
 

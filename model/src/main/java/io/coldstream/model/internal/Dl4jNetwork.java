@@ -155,7 +155,11 @@ public final class Dl4jNetwork implements Network {
 
     @Override
     public Network copy() {
-        return new Dl4jNetwork(graph.clone(), kind, shape, numClasses, fitFeatures.length - 1);
+        ComputationGraph clone = graph.clone();
+        // clone() leaves the counters at 0, and the learning-rate schedule and a resumed run read them
+        clone.getConfiguration().setIterationCount(graph.getConfiguration().getIterationCount());
+        clone.getConfiguration().setEpochCount(graph.getConfiguration().getEpochCount());
+        return new Dl4jNetwork(clone, kind, shape, numClasses, fitFeatures.length - 1);
     }
 
     /** @return the underlying graph, for code inside this module that needs Deeplearning4j itself */

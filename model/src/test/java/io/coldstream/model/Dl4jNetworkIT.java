@@ -1,0 +1,10 @@
+package io.coldstream.model;
+
+/** The Deeplearning4j engine keeps the {@link NetworkContract}. */
+class Dl4jNetworkIT extends NetworkContract {
+
+    @Override
+    NetworkEngine engine() {
+        return NetworkEngine.DL4J;
+    }
+}

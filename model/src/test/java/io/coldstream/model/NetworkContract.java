@@ -1,0 +1,186 @@
+package io.coldstream.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coldstream.core.MiniBatch;
+import io.coldstream.core.ModelException;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+import io.coldstream.core.SnapshotException;
+import io.coldstream.testkit.SameParameters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link Network} engine guarantees; each engine's test extends this. The trainer's
+ * exactly-once resume and the serving path rely on every one of these.
+ */
+abstract class NetworkContract {
+
+    static final Shape MNIST = new Shape(1, 28, 28);
+
+    @TempDir
+    Path dir;
+
+    /** @return the engine under test */
+    abstract NetworkEngine engine();
+
+    Network smallCnn(long seed) {
+        return Networks.create(engine(), NetworkKind.SMALL_CNN, MNIST, 10, OptimizerSettings.defaults(), seed, 33);
+    }
+
+    static MiniBatch randomBatch(Shape shape, int classes, int rows, long seed) {
+        MiniBatch batch = new MiniBatch(rows, shape, classes);
+        SeededRandom random = new SeededRandom(seed);
+        byte[] pixels = new byte[shape.elementCount()];
+        for (int row = 0; row < rows; row++) {
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (byte) random.nextInt(256);
+            }
+            batch.setRow(row, pixels, 0, random.nextInt(classes));
+        }
+        batch.setSize(rows);
+        return batch;
+    }
+
+    static int[] predict(Network net, MiniBatch batch) {
+        int[] predicted = new int[batch.size()];
+        net.predict(batch.features(), batch.size(), predicted);
+        return predicted;
+    }
+
+    @Test
+    void reportsWhatItIs() {
+        try (Network net = smallCnn(1)) {
+            assertThat(net.engine()).isEqualTo(engine());
+            assertThat(net.kind()).isEqualTo(NetworkKind.SMALL_CNN);
+            assertThat(net.inputShape()).isEqualTo(MNIST);
+            assertThat(net.numClasses()).isEqualTo(10);
+            assertThat(net.steps()).isZero();
+            assertThat(net.parameters()).hasSizeGreaterThan(400_000);
+        }
+    }
+
+    @Test
+    void learnsAMemorisedBatchAndPredictsItInInferenceMode() {
+        try (Network net = smallCnn(1)) {
+            MiniBatch batch = randomBatch(MNIST, 10, 16, 5);
+            double first = net.fit(batch);
+            double last = first;
+            for (int i = 0; i < 40; i++) {
+                last = net.fit(batch);
+            }
+            assertThat(net.steps()).isEqualTo(41);
+            assertThat(last).isLessThan(first * 0.5);
+            int[] predicted = predict(net, batch);
+            int right = 0;
+            for (int i = 0; i < 16; i++) {
+                right += predicted[i] == batch.label(i) ? 1 : 0;
+            }
+            assertThat(right).isGreaterThanOrEqualTo(12);
+        }
+    }
+
+    @Test
+    void equalSeedsGiveEqualWeightsAndSteps() {
+        MiniBatch batch = randomBatch(MNIST, 10, 33, 9);
+        try (Network a = smallCnn(11); Network b = smallCnn(11); Network c = smallCnn(12)) {
+            SameParameters.assertBitIdentical(b.parameters(), a.parameters(), "parameters");
+            assertThat(Arrays.equals(c.parameters(), a.parameters())).isFalse();
+            for (int i = 0; i < 20; i++) {
+                a.fit(batch);
+                b.fit(batch);
+            }
+            SameParameters.assertBitIdentical(b.parameters(), a.parameters(), "parameters");
+        }
+    }
+
+    @Test
+    void aSavedModelWithItsOptimiserStateTrainsOnExactlyAsTheOriginal() {
+        MiniBatch batch = randomBatch(MNIST, 10, 33, 4);
+        Path file = dir.resolve("model.zip");
+        try (Network original = smallCnn(3)) {
+            for (int i = 0; i < 5; i++) {
+                original.fit(batch);
+            }
+            original.save(file, true);
+            try (Network restored = Networks.restore(file, NetworkKind.SMALL_CNN, MNIST, 10, 33)) {
+                assertThat(restored.engine()).isEqualTo(engine());
+                SameParameters.assertBitIdentical(restored.parameters(), original.parameters(), "parameters");
+                for (int i = 0; i < 3; i++) {
+                    original.fit(batch);
+                    restored.fit(batch);
+                }
+                // the momentum came back too: otherwise these three steps would differ
+                SameParameters.assertBitIdentical(restored.parameters(), original.parameters(), "parameters");
+                assertThat(predict(restored, batch)).containsExactly(predict(original, batch));
+            }
+        }
+    }
+
+    @Test
+    void aCopyIsIndependentAndEqual() {
+        MiniBatch batch = randomBatch(MNIST, 10, 8, 2);
+        try (Network original = smallCnn(5)) {
+            original.fit(batch);
+            try (Network copy = original.copy()) {
+                SameParameters.assertBitIdentical(copy.parameters(), original.parameters(), "parameters");
+                assertThat(copy.steps()).isEqualTo(1);
+                float[] frozen = copy.parameters();
+                original.fit(batch);
+                SameParameters.assertBitIdentical(copy.parameters(), frozen, "parameters");
+                copy.fit(batch);
+                SameParameters.assertBitIdentical(copy.parameters(), original.parameters(), "parameters");
+            }
+        }
+    }
+
+    @Test
+    void aModelFileOfAnotherShapeOrClassCountIsRefused() {
+        Path file = dir.resolve("model.zip");
+        try (Network net = smallCnn(1)) {
+            net.save(file, false);
+        }
+        assertThatThrownBy(() -> Networks.restore(file, NetworkKind.SMALL_CNN, new Shape(3, 32, 32), 10, 33))
+                .isInstanceOf(ModelException.class).hasMessageContaining(file.toString());
+        assertThatThrownBy(() -> Networks.restore(file, NetworkKind.SMALL_CNN, MNIST, 7, 33))
+                .isInstanceOf(ModelException.class).hasMessageContaining(file.toString());
+    }
+
+    @Test
+    void aSnapshotLoadsVerifiedOnTheEngineThatWroteItAndACorruptOneIsRefused() throws Exception {
+        Path store = dir.resolve("snapshots");
+        MiniBatch batch = randomBatch(MNIST, 10, 8, 6);
+        try (Network net = smallCnn(2)) {
+            net.fit(batch);
+            Path folder = Files.createDirectories(store.resolve("v000001"));
+            net.save(folder.resolve(SnapshotStore.MODEL_FILE), false);
+            SnapshotManifest manifest = SnapshotManifest.of("v000001", Instant.parse("2026-12-01T00:00:00Z"), 1, 0.5,
+                    io.coldstream.core.AtomicFiles.sha256(folder.resolve(SnapshotStore.MODEL_FILE)),
+                    Map.of("train", 0L), net, Map.of("seed", 1));
+            Files.write(folder.resolve(SnapshotStore.MANIFEST_FILE), manifest.toJson());
+            Files.writeString(store.resolve(SnapshotStore.LATEST), "v000001\n");
+
+            SnapshotStore snapshots = new SnapshotStore(store);
+            assertThat(snapshots.versions()).containsExactly("v000001");
+            assertThat(snapshots.latest()).contains("v000001");
+            assertThat(snapshots.manifest("v000001")).isEqualTo(manifest);
+            try (Network loaded = snapshots.load("v000001", 8)) {
+                assertThat(loaded.engine()).isEqualTo(engine());
+                assertThat(predict(loaded, batch)).containsExactly(predict(net, batch));
+            }
+            Path model = folder.resolve(SnapshotStore.MODEL_FILE);
+            byte[] bytes = Files.readAllBytes(model);
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(model, bytes);
+            assertThatThrownBy(() -> snapshots.load("v000001", 8)).isInstanceOf(SnapshotException.class)
+                    .hasMessageContaining("SHA-256");
+        }
+    }
+}
