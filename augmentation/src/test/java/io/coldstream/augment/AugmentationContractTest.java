@@ -3,11 +3,10 @@ package io.coldstream.augment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.sun.management.ThreadMXBean;
 import io.coldstream.core.MiniBatch;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
-import java.lang.management.ManagementFactory;
+import io.coldstream.testkit.Allocations;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -150,21 +149,18 @@ abstract class AugmentationContractTest {
 
     @Test
     void doesNotAllocateAfterWarmUpOnA51x1x28x28Batch() {
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().getId();
         MiniBatch batch = Batches.random(Batches.MNIST, 51, 1, 10, 4);
         Augmentation augmentation = create();
         SeededRandom random = new SeededRandom(8);
         for (int i = 0; i < 3_000; i++) {
             augmentation.apply(batch, random);
         }
-        threads.getThreadAllocatedBytes(thread);
 
-        long before = threads.getThreadAllocatedBytes(thread);
-        for (int i = 0; i < 10_000; i++) {
-            augmentation.apply(batch, random);
-        }
-        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                augmentation.apply(batch, random);
+            }
+        });
 
         assertThat(allocated).as("bytes allocated by 10,000 calls of %s", augmentation).isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }

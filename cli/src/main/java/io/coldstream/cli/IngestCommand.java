@@ -3,12 +3,13 @@ package io.coldstream.cli;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
+import io.coldstream.io.Dataset;
+import io.coldstream.io.Datasets;
 import io.coldstream.io.ExampleSink;
-import io.coldstream.io.IdxDataset;
-import io.coldstream.io.IdxSource;
-import io.coldstream.io.KafkaSink;
-import io.coldstream.io.QueueSink;
+import io.coldstream.io.ExampleSource;
+import io.coldstream.io.SourceOptions;
 import io.coldstream.io.SourceSpec;
+import io.coldstream.io.Sources;
 import io.coldstream.io.StreamOrder;
 import io.coldstream.learner.KafkaProperties;
 import java.io.PrintWriter;
@@ -49,30 +50,37 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = data;
+        SourceSpec from = null;
         if (source != null) {
-            SourceSpec s = SourceSpec.parse(source);
-            if (s.kind() != SourceSpec.Kind.IDX) {
+            from = SourceSpec.parse(source);
+            if (!from.isDataset()) {
                 throw new ConfigurationException("--source was '" + source + "' but ingest reads idx:DIR only");
             }
-            dir = s.path();
         }
         SourceSpec sink = SourceSpec.parse(to);
-        if (sink.kind() == SourceSpec.Kind.IDX) {
+        if (sink.isDataset()) {
             throw new ConfigurationException("--to was '" + to + "' but ingest writes to queue:DIR or"
                     + " kafka:HOST:PORT/TOPIC");
         }
         if (limit < 0) {
             throw new ConfigurationException("--limit was " + limit + " but it must be >= 0");
         }
-        IdxDataset dataset = IdxDataset.readSplit(dir, IdxDataset.TRAIN_SPLIT);
+        // Only the train split is read (no t10k needed), and first: a missing or broken split is
+        // reported before a bad --order.
+        Dataset dataset = Datasets.open(from != null ? from.toString() : data.toString());
+        dataset.train();
+        if (from == null) {
+            from = new SourceSpec(SourceSpec.Kind.IDX, data.toString(), null);
+        }
         // The same derivation as the trainer's, so that ingest --order iid --seed S followed by
         // train --source queue:... sees the stream train --data --order iid --seed S would.
         SeededRandom root = new SeededRandom(seed);
-        try (IdxSource in = IdxSource.ordered(dataset, StreamOrder.parse(order), stageClasses, root.derive("order"),
-                limit, "train");
-             ExampleSink out = sink.kind() == SourceSpec.Kind.QUEUE ? new QueueSink(sink.path())
-                     : new KafkaSink(sink.location(), sink.topic(), KafkaProperties.read(kafkaProperties))) {
+        SourceOptions options = SourceOptions.builder().dataset(dataset)
+                .order(StreamOrder.parse(order), stageClasses, root.derive("order")).limit(limit).build();
+        // --kafka-properties is read only for a Kafka sink, the only one it applies to
+        try (ExampleSource in = Sources.open(from, options);
+             ExampleSink out = Sources.openSink(sink,
+                     sink.kind() == SourceSpec.Kind.KAFKA ? KafkaProperties.read(kafkaProperties) : null)) {
             long total = in.remaining().orElse(-1);
             long start = System.nanoTime();
             long lastReport = start;

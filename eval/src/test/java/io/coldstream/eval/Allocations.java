@@ -1,7 +1,6 @@
 package io.coldstream.eval;
 
-import java.lang.management.ManagementFactory;
-
+/** The eval tests' name for the shared probe, {@link io.coldstream.testkit.Allocations}. */
 final class Allocations {
 
     private Allocations() {
@@ -10,9 +9,9 @@ final class Allocations {
     /**
      * @return bytes this thread has allocated so far; the first call in a JVM allocates about 1 KB
      *     itself, so call it once during warm-up
+     * @see io.coldstream.testkit.Allocations#bytesAllocatedBy
      */
     static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
-                .getThreadAllocatedBytes(Thread.currentThread().getId());
+        return io.coldstream.testkit.Allocations.threadAllocatedBytes();
     }
 }

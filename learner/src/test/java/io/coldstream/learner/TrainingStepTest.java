@@ -12,7 +12,7 @@ import io.coldstream.core.StreamPosition;
 import io.coldstream.replay.EvictionPolicy;
 import io.coldstream.replay.ReplayBuffer;
 import io.coldstream.replay.ReplayBuffers;
-import java.lang.management.ManagementFactory;
+import io.coldstream.testkit.Allocations;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,15 +62,13 @@ class TrainingStepTest {
             replay.offer(examples[i % examples.length]);
         }
         assertThat(replay.size()).isEqualTo(replay.capacity());
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().getId();
         long evictionsBefore = replay.evictions();
-        long before = threads.getThreadAllocatedBytes(thread);
-        for (int i = 0; i < 10_000; i++) {
-            step.assemble();
-            replay.offer(examples[i % examples.length]);
-        }
-        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                step.assemble();
+                replay.offer(examples[i % examples.length]);
+            }
+        });
         assertThat(replay.evictions() - evictionsBefore).isPositive();
         assertThat(step.batch().size()).isEqualTo(51);
         // any per-step allocation would show as >= 160 KB over 10,000 steps; below 16 KB is JIT and measuring noise

@@ -21,12 +21,12 @@ import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
+import io.coldstream.testkit.Allocations;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -360,16 +360,14 @@ abstract class ReplayBufferContractTest {
             buffer.offer(pool[i & 1023]);
             buffer.sample(k, pixels, labels);
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long thread = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(thread);
-        int drawn = 0;
-        for (int i = 0; i < 10_000; i++) {
-            buffer.offer(pool[i & 1023]);
-            drawn += buffer.sample(k, pixels, labels);
-        }
-        long allocated = threads.getThreadAllocatedBytes(thread) - before;
-        assertThat(drawn).isEqualTo(10_000 * k);
+        int[] drawn = {0};
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                buffer.offer(pool[i & 1023]);
+                drawn[0] += buffer.sample(k, pixels, labels);
+            }
+        });
+        assertThat(drawn[0]).isEqualTo(10_000 * k);
         assertThat(allocated).as("bytes allocated by 10,000 offers and 10,000 samples").isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }
 

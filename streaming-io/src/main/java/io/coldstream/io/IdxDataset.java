@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * An IDX image file and its label file (the MNIST / Fashion-MNIST format), held in memory.
+ * An IDX image file and its label file (the MNIST / Fashion-MNIST format), held in memory: the
+ * {@link DatasetSplit} of an IDX folder ({@link Datasets#open}).
  *
  * <p>Images are unsigned bytes of rank 3, {@code [count, rows, cols]}, giving examples of shape
  * {@code 1 x rows x cols}; labels are unsigned bytes of rank 1, {@code [count]}. Each file may
@@ -20,7 +21,7 @@ import java.util.Objects;
  *
  * <p>Immutable once read; safe to share between threads.
  */
-public final class IdxDataset {
+public final class IdxDataset implements DatasetSplit {
 
     /** The name of the training split: {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte}. */
     public static final String TRAIN_SPLIT = "train";
@@ -28,9 +29,11 @@ public final class IdxDataset {
     public static final String TEST_SPLIT = "t10k";
 
     private static final String GZ = ".gz";
+    private static final String IMAGES_SUFFIX = "-images-idx3-ubyte";
 
     private final Path imagesFile;
     private final Path labelsFile;
+    private final String name;
     private final Shape shape;
     private final int size;
     private final int numClasses;
@@ -40,6 +43,7 @@ public final class IdxDataset {
     private IdxDataset(Path imagesFile, Path labelsFile, Shape shape, int size, byte[] pixels, byte[] labels) {
         this.imagesFile = imagesFile;
         this.labelsFile = labelsFile;
+        this.name = splitName(imagesFile);
         this.shape = shape;
         this.size = size;
         this.pixels = pixels;
@@ -107,6 +111,14 @@ public final class IdxDataset {
         return read(images, labels);
     }
 
+    /** {@code train} for {@code train-images-idx3-ubyte[.gz]}; the file name for any other name. */
+    private static String splitName(Path imagesFile) {
+        Path file = imagesFile.getFileName();
+        String name = file == null ? imagesFile.toString() : file.toString();
+        int suffix = name.indexOf(IMAGES_SUFFIX);
+        return suffix > 0 ? name.substring(0, suffix) : name;
+    }
+
     private static Path find(Path dir, String name, String what) {
         Path plain = dir.resolve(name);
         if (Files.isRegularFile(plain)) {
@@ -120,17 +132,37 @@ public final class IdxDataset {
                 + " and " + name + GZ);
     }
 
+    /**
+     * @return the split's name: {@code train} or {@code t10k} for the files of
+     *     {@link #readSplit}, the part of the image file's name before {@code -images-idx3-ubyte}
+     *     in general, else the whole file name
+     */
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** @return {@code "idx:"} and the absolute folder of the image file */
+    @Override
+    public String location() {
+        Path folder = imagesFile.toAbsolutePath().getParent();
+        return "idx:" + (folder == null ? imagesFile : folder);
+    }
+
     /** @return the number of examples, {@code >= 1} */
+    @Override
     public int size() {
         return size;
     }
 
     /** @return the shape of one example, {@code 1 x rows x cols} */
+    @Override
     public Shape shape() {
         return shape;
     }
 
     /** @return the largest label plus one, at least 2 */
+    @Override
     public int numClasses() {
         return numClasses;
     }
@@ -139,12 +171,14 @@ public final class IdxDataset {
      * @param index the example's index in the file, {@code [0, size)}
      * @return its label, {@code [0, 255]}
      */
+    @Override
     public int label(int index) {
         Objects.checkIndex(index, size);
         return labels[index] & 0xff;
     }
 
     /** @return every label in file order, in a fresh array (for {@link StreamOrders#order}) */
+    @Override
     public int[] labels() {
         int[] result = new int[size];
         for (int i = 0; i < size; i++) {
@@ -160,6 +194,7 @@ public final class IdxDataset {
      * @param dst where to write {@code shape().elementCount()} bytes
      * @param dstOffset the first byte written in {@code dst}
      */
+    @Override
     public void copyPixels(int index, byte[] dst, int dstOffset) {
         Objects.checkIndex(index, size);
         int length = shape.elementCount();
@@ -172,6 +207,7 @@ public final class IdxDataset {
      * @param position where the example sits in its stream
      * @return the example, with a fresh pixel array of its own
      */
+    @Override
     public Example example(int index, StreamPosition position) {
         Objects.checkIndex(index, size);
         byte[] copy = new byte[shape.elementCount()];

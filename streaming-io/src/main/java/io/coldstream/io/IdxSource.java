@@ -4,25 +4,28 @@ import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
-import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * Streams an {@link IdxDataset} in a given order, at most {@code limit} examples.
+ * Streams a {@link DatasetSplit} (such as an {@link IdxDataset}) in a given order, at most
+ * {@code limit} examples: a {@link #bounded()} source.
  *
  * <p>The example at stream index {@code i} (0-based, in stream order) is
  * {@code data.example(order[i], new StreamPosition(partitionName, i))}: its id is its index in
- * the file, its position its index in the stream. To resume after a checkpoint that recorded
- * position {@code p}, rebuild the source with the same order and {@link #seek seek(p + 1)}.
+ * the split, its position its index in the stream. To resume after a checkpoint that recorded
+ * position {@code p}, rebuild the source with the same order and {@link #seek(Map) seek} with
+ * the checkpoint's positions (the same as {@link #seek(long) seek(p + 1)}). {@link #commit} does
+ * nothing: the position lives in the checkpoint alone.
  *
  * <p>Each call to {@link #next()} allocates the returned example (its pixel array, as
  * {@link Example} requires) and nothing else. Not thread-safe.
  */
 public final class IdxSource implements ExampleSource {
 
-    private final IdxDataset data;
+    private final DatasetSplit data;
     private final int[] order;
     private final int end;
     private final String partitionName;
@@ -37,11 +40,11 @@ public final class IdxSource implements ExampleSource {
      * @param limit the most examples to stream; {@code <= 0} streams the whole order
      * @param partitionName the partition name of every {@link StreamPosition}, not blank
      */
-    public IdxSource(IdxDataset data, int[] order, long limit, String partitionName) {
+    public IdxSource(DatasetSplit data, int[] order, long limit, String partitionName) {
         this(data, order, limit, partitionName, "given order");
     }
 
-    private IdxSource(IdxDataset data, int[] order, long limit, String partitionName, String orderName) {
+    private IdxSource(DatasetSplit data, int[] order, long limit, String partitionName, String orderName) {
         this.data = Objects.requireNonNull(data, "data");
         this.order = Objects.requireNonNull(order, "order").clone();
         Objects.requireNonNull(partitionName, "partitionName");
@@ -62,7 +65,7 @@ public final class IdxSource implements ExampleSource {
     /**
      * Streams {@code data} in the given ordering.
      *
-     * @param data the dataset
+     * @param data the dataset split
      * @param order the ordering
      * @param stageClasses classes per class-incremental stage, {@code >= 1} (see {@link StreamOrders#order})
      * @param random the generator the ordering draws from; advanced
@@ -72,7 +75,7 @@ public final class IdxSource implements ExampleSource {
      * @param partitionName the partition name of every {@link StreamPosition}, not blank
      * @return the source
      */
-    public static IdxSource ordered(IdxDataset data, StreamOrder order, int stageClasses, SeededRandom random,
+    public static IdxSource ordered(DatasetSplit data, StreamOrder order, int stageClasses, SeededRandom random,
             long limit, String partitionName) {
         int[] labels = data.labels();
         String name = order == StreamOrder.CLASS_INCREMENTAL
@@ -123,6 +126,35 @@ public final class IdxSource implements ExampleSource {
     }
 
     /**
+     * @return {@code {partitionName: emitted() - 1}}, or empty while {@link #emitted()} is 0
+     */
+    @Override
+    public Map<String, Long> lastPositions() {
+        return next == 0 ? Map.of() : Map.of(partitionName, next - 1);
+    }
+
+    /**
+     * Resumes after this source's partition in {@code lastIncluded}: {@link #seek(long)
+     * seek(offset + 1)}, or {@code seek(0)} when the map does not name it. Other partitions are
+     * ignored.
+     *
+     * @param lastIncluded per partition, the offset of the last example a checkpoint includes
+     * @throws IllegalArgumentException if the offset is at or past the end of this stream's order
+     *     (a checkpoint of a longer stream)
+     */
+    @Override
+    public void seek(Map<String, Long> lastIncluded) {
+        Long last = lastIncluded.get(partitionName);
+        seek(last == null ? 0 : last + 1);
+    }
+
+    /** @return {@code true}: {@code null} from {@link #next()} means the order (or the limit) is exhausted */
+    @Override
+    public boolean bounded() {
+        return true;
+    }
+
+    /**
      * Moves the stream so that the next example returned is the one at stream index
      * {@code nextOffset}.
      *
@@ -158,8 +190,7 @@ public final class IdxSource implements ExampleSource {
     /** @return such as {@code "idx:/usr/share/datasets/fashion-mnist (iid, 60000 examples)"} */
     @Override
     public String describe() {
-        Path folder = data.imagesFile().toAbsolutePath().getParent();
-        return "idx:" + (folder == null ? data.imagesFile() : folder) + " (" + orderName + ", " + end + " examples)";
+        return data.location() + " (" + orderName + ", " + end + " examples)";
     }
 
     /** Marks the source closed; the dataset stays in memory for whoever else holds it. */

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,11 +30,12 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads {@link ExampleCodec} records from every partition of a Kafka topic, one example at a time.
+ * Reads {@link ExampleCodec} records from every partition of a Kafka topic, one example at a time:
+ * an unbounded source, so {@code null} from {@link #next()} never means the end.
  *
  * <p>The source assigns itself all partitions the topic has when it is opened (manual assignment,
  * no group rebalancing) and starts each at its beginning, or just after a checkpointed offset
- * ({@link #seekAfter}). Each returned example has the position
+ * ({@link #seek(Map)}, the same as {@link #seekAfter}). Each returned example has the position
  * {@code StreamPosition(topic + "-" + partition, offset)}; within a partition offsets increase.
  * Partitions are interleaved as the consumer's polls return them. A record that does not decode
  * (a {@code null} value reads as an empty record) goes to the {@link BadRecordHandler} and is never
@@ -50,8 +52,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * decoded example; when nothing new arrives for {@code idle} it returns {@code null} (the trainer
  * loops and calls again).
  *
- * <p>Not thread-safe: one reading thread calls {@link #next()}, {@link #seekAfter},
- * {@link #commit} and {@link #remaining()}. The exception is {@link #close()}, which any thread may
+ * <p>Not thread-safe: one reading thread calls {@link #next()}, {@link #seek(Map)} or
+ * {@link #seekAfter}, {@link #lastPositions()}, {@link #commit} and {@link #remaining()}. The exception is {@link #close()}, which any thread may
  * call to stop a waiting {@link #next()}: that call then returns {@code null} and the reading
  * thread releases the consumer on its way out.
  */
@@ -72,6 +74,8 @@ public final class KafkaSource implements ExampleSource {
     private final String[] partitionNames;
     /** Per partition: the offset of the next record to read, or -1 while that is "the beginning". */
     private final long[] nextOffset;
+    /** Per partition: the offset of the last example returned or sought past, or -1 before any. */
+    private final long[] lastExampleOffset;
     private final long[] beginOffset;
     private final long[] endOffset;
     private final ReaderGuard guard;
@@ -132,6 +136,8 @@ public final class KafkaSource implements ExampleSource {
         }
         this.nextOffset = new long[n];
         Arrays.fill(nextOffset, -1);
+        this.lastExampleOffset = new long[n];
+        Arrays.fill(lastExampleOffset, -1);
         this.beginOffset = new long[n];
         this.endOffset = new long[n];
     }
@@ -222,6 +228,7 @@ public final class KafkaSource implements ExampleSource {
                 StreamPosition position = new StreamPosition(partitionNames[p], offset);
                 try {
                     Example example = codec.decode(value, 0, value.length, position);
+                    lastExampleOffset[p] = offset;
                     examples++;
                     return example;
                 } catch (BadRecordException problem) {
@@ -280,6 +287,7 @@ public final class KafkaSource implements ExampleSource {
                     consumer.seek(partitions[p], after[p] + 1);
                     nextOffset[p] = after[p] + 1;
                 }
+                lastExampleOffset[p] = after[p];
             }
             if (!fromStart.isEmpty()) {
                 // an empty list would mean "every assigned partition" to Kafka, undoing the seeks above
@@ -293,6 +301,41 @@ public final class KafkaSource implements ExampleSource {
     }
 
     /**
+     * The same as {@link #seekAfter}.
+     *
+     * @param lastIncluded per partition name ({@code "topic-p"}), the offset of the last example
+     *     the checkpoint holds (each {@code >= 0}); partitions absent restart at their beginning
+     * @throws DataException if a name is not a partition of this topic (a checkpoint of another
+     *     stream)
+     * @throws IllegalStateException after the first {@link #next()}, or once closed
+     */
+    @Override
+    public void seek(Map<String, Long> lastIncluded) {
+        seekAfter(lastIncluded);
+    }
+
+    /**
+     * @return per partition name ({@code "topic-p"}), in partition order, the offset of the last
+     *     example returned or sought past; bad records do not count
+     */
+    @Override
+    public Map<String, Long> lastPositions() {
+        Map<String, Long> last = new LinkedHashMap<>();
+        for (int p = 0; p < lastExampleOffset.length; p++) {
+            if (lastExampleOffset[p] >= 0) {
+                last.put(partitionNames[p], lastExampleOffset[p]);
+            }
+        }
+        return Collections.unmodifiableMap(last);
+    }
+
+    /** @return {@code false}: {@code null} from {@link #next()} means nothing new arrived in the idle wait */
+    @Override
+    public boolean bounded() {
+        return false;
+    }
+
+    /**
      * Commits, synchronously, the offsets after {@code lastOffsets} (next offset = last + 1) for
      * the consumer group named by {@code group.id} in the settings; a no-op without one. Call it
      * on the reading thread, only once the checkpoint holding these positions is durable.
@@ -302,6 +345,7 @@ public final class KafkaSource implements ExampleSource {
      * @throws DataException if a name is not a partition of this topic, or the commit fails
      * @throws IllegalStateException once closed
      */
+    @Override
     public void commit(Map<String, Long> lastOffsets) {
         Objects.requireNonNull(lastOffsets, "lastOffsets");
         long[] after = resolve(lastOffsets, "commit");

@@ -6,6 +6,7 @@ import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +17,9 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 /**
  * Tails a Chronicle Queue of {@link ExampleCodec} records, from its first record or from just
- * after a checkpointed index ({@link #seekAfter}).
+ * after a checkpointed index ({@link #seek(Map)}, {@link #seekAfter}). An unbounded source:
+ * others may append at any time, so {@code null} from {@link #next()} never means the end.
+ * {@link #commit} does nothing: the position lives in the checkpoint alone.
  *
  * <p>Each returned example has the position {@code StreamPosition("queue", index)}, where
  * {@code index} is its Chronicle queue index (cycle and sequence number in one {@code long};
@@ -60,6 +63,8 @@ public final class QueueSource implements ExampleSource {
     private byte[] buffer = new byte[1024];
     private long documentIndex;
     private long lastIndexRead = -1;
+    /** The queue index of the last example returned or sought past; -1 before any. */
+    private long lastExampleIndex = -1;
     private long examples;
 
     /**
@@ -124,6 +129,7 @@ public final class QueueSource implements ExampleSource {
                 StreamPosition position = new StreamPosition(PARTITION, index);
                 try {
                     Example example = codec.decode(buffer, 0, length, position);
+                    lastExampleIndex = index;
                     examples++;
                     return example;
                 } catch (BadRecordException problem) {
@@ -209,6 +215,52 @@ public final class QueueSource implements ExampleSource {
                     + Long.toHexString(last)));
         }
         lastIndexRead = index;
+        lastExampleIndex = index;
+    }
+
+    /**
+     * Resumes after this source's partition ({@link #PARTITION}) in {@code lastIncluded}:
+     * {@link #seekAfter seekAfter(offset)}; when the map does not name it, from the queue's first
+     * record. Other partitions are ignored. Call it on the reading thread.
+     *
+     * @param lastIncluded per partition, the offset of the last example a checkpoint includes
+     * @throws DataException if the queue holds no record at that index
+     * @throws IllegalStateException if the source is closed
+     */
+    @Override
+    public void seek(Map<String, Long> lastIncluded) {
+        Long last = lastIncluded.get(PARTITION);
+        if (last != null) {
+            seekAfter(last);
+            return;
+        }
+        if (!guard.enter()) {
+            throw new IllegalStateException("source " + describe() + " is closed");
+        }
+        try {
+            if (lastIndexRead >= 0) {
+                tailer.toStart();
+                lastIndexRead = -1;
+                lastExampleIndex = -1;
+            }
+        } finally {
+            guard.exit();
+        }
+    }
+
+    /**
+     * @return {@code {"queue": index}} for the last example returned (or the index sought past),
+     *     or empty before any; bad records do not count
+     */
+    @Override
+    public Map<String, Long> lastPositions() {
+        return lastExampleIndex < 0 ? Map.of() : Map.of(PARTITION, lastExampleIndex);
+    }
+
+    /** @return {@code false}: {@code null} from {@link #next()} means nothing new arrived in the idle wait */
+    @Override
+    public boolean bounded() {
+        return false;
     }
 
     /**

@@ -77,6 +77,14 @@ public record SourceSpec(Kind kind, String location, String topic) {
         }
     }
 
+    /**
+     * @return whether the spec names a dataset ({@code idx:DIR}), whose train split is streamed in
+     *     a chosen order and ends, rather than a stream that others append to (a queue, a topic)
+     */
+    public boolean isDataset() {
+        return kind == Kind.IDX;
+    }
+
     /** @return the folder of an {@code idx} or {@code queue} stream */
     public Path path() {
         if (kind == Kind.KAFKA) {

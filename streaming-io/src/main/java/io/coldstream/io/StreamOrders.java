@@ -55,6 +55,21 @@ public final class StreamOrders {
         };
     }
 
+    /**
+     * The indices of a dataset split in stream order: {@link #order(int[], StreamOrder, int, SeededRandom)}
+     * over its labels.
+     *
+     * @param data the split
+     * @param order the ordering
+     * @param stageClasses classes per class-incremental stage, {@code >= 1}
+     * @param random the generator shuffles draw from; advanced
+     * @return a fresh array holding a permutation of {@code 0..data.size()-1}
+     * @throws ConfigurationException if {@code stageClasses < 1}
+     */
+    public static int[] order(DatasetSplit data, StreamOrder order, int stageClasses, SeededRandom random) {
+        return order(Objects.requireNonNull(data, "data").labels(), order, stageClasses, random);
+    }
+
     private static int[] identity(int n) {
         int[] result = new int[n];
         for (int i = 0; i < n; i++) {

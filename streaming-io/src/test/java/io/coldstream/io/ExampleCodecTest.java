@@ -18,6 +18,7 @@ import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
+import io.coldstream.testkit.Allocations;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -404,11 +405,11 @@ class ExampleCodecTest {
         for (int i = 0; i < 20_000; i++) {
             ExampleCodec.encode(e, buffer, 0);
         }
-        long before = IdxTestFiles.allocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            ExampleCodec.encode(e, buffer, 0);
-        }
-        long allocated = IdxTestFiles.allocatedBytes() - before;
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                ExampleCodec.encode(e, buffer, 0);
+            }
+        });
 
         assertThat(allocated).as("bytes allocated by 10,000 encodes").isLessThan(1024);
     }
@@ -424,15 +425,16 @@ class ExampleCodecTest {
             sink += mnist.decode(uint8, 0, uint8.length, AT_7).pixels()[i % 784];
             sink += mnist.decode(floats, 0, floats.length, AT_7).pixels()[i % 784];
         }
-        long before = IdxTestFiles.allocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            sink += mnist.decode(uint8, 0, uint8.length, AT_7).pixels()[i % 784];
-            sink += mnist.decode(floats, 0, floats.length, AT_7).pixels()[i % 784];
-        }
-        long allocated = IdxTestFiles.allocatedBytes() - before;
+        long[] sum = {sink};
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                sum[0] += mnist.decode(uint8, 0, uint8.length, AT_7).pixels()[i % 784];
+                sum[0] += mnist.decode(floats, 0, floats.length, AT_7).pixels()[i % 784];
+            }
+        });
 
         // Per decode: a 784-byte pixel array (16-byte header) and one Example (at most 48 bytes).
         long allowed = 20_000L * (784 + 16 + 48) + 1024;
-        assertThat(allocated).as("bytes allocated by 20,000 decodes (checksum %d)", sink).isLessThanOrEqualTo(allowed);
+        assertThat(allocated).as("bytes allocated by 20,000 decodes (checksum %d)", sum[0]).isLessThanOrEqualTo(allowed);
     }
 }

@@ -1,11 +1,11 @@
 package io.coldstream.io;
 
-import static io.coldstream.io.IdxTestFiles.gzip;
-import static io.coldstream.io.IdxTestFiles.idx;
-import static io.coldstream.io.IdxTestFiles.images;
-import static io.coldstream.io.IdxTestFiles.labels;
-import static io.coldstream.io.IdxTestFiles.pattern;
-import static io.coldstream.io.IdxTestFiles.write;
+import static io.coldstream.testkit.IdxFiles.gzip;
+import static io.coldstream.testkit.IdxFiles.idx;
+import static io.coldstream.testkit.IdxFiles.images;
+import static io.coldstream.testkit.IdxFiles.labels;
+import static io.coldstream.testkit.IdxFiles.pattern;
+import static io.coldstream.testkit.IdxFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +14,7 @@ import io.coldstream.core.DatasetNotFoundException;
 import io.coldstream.core.Example;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
+import io.coldstream.testkit.Allocations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -120,15 +121,15 @@ class IdxDatasetTest {
             data.copyPixels(i % COUNT, dst, 0);
             checksum += data.label(i % COUNT) + dst[0];
         }
-        IdxTestFiles.allocatedBytes();
-        long before = IdxTestFiles.allocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            data.copyPixels(i % COUNT, dst, 0);
-            checksum += data.label(i % COUNT) + dst[0];
-        }
-        long allocated = IdxTestFiles.allocatedBytes() - before;
+        long[] sum = {checksum};
+        long allocated = Allocations.bytesAllocatedBy(() -> {
+            for (int i = 0; i < 10_000; i++) {
+                data.copyPixels(i % COUNT, dst, 0);
+                sum[0] += data.label(i % COUNT) + dst[0];
+            }
+        });
 
-        assertThat(checksum).isNotZero();
+        assertThat(sum[0]).isNotZero();
         assertThat(allocated).isLessThan(16 * 1024); // 10,000 calls: any per-call allocation would be >= 160 KB; below 16 KB is JIT and measuring noise
     }
 
@@ -375,12 +376,12 @@ class IdxDatasetTest {
         Path imagesFile = write(dir.resolve("images"), gzipped ? gzip(bytes) : bytes);
         Path labelsFile = write(dir.resolve("labels"), labels(LABELS));
 
-        long before = IdxTestFiles.allocatedBytes();
-        assertThatThrownBy(() -> IdxDataset.read(imagesFile, labelsFile))
+        long allocated = Allocations.bytesAllocatedBy(() -> assertThatThrownBy(() -> IdxDataset.read(imagesFile,
+                labelsFile))
                 .isInstanceOf(DataException.class)
                 .hasMessageEndingWith("is truncated: it has 100 bytes of pixels but the header promises"
-                        + " 2000000 x 1000 x 1 = 2000000000");
-        assertThat(IdxTestFiles.allocatedBytes() - before).isLessThan(16L << 20);
+                        + " 2000000 x 1000 x 1 = 2000000000"));
+        assertThat(allocated).isLessThan(16L << 20);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package io.coldstream.io;
 
-import static io.coldstream.io.IdxTestFiles.images;
-import static io.coldstream.io.IdxTestFiles.labels;
-import static io.coldstream.io.IdxTestFiles.pattern;
-import static io.coldstream.io.IdxTestFiles.write;
+import static io.coldstream.testkit.IdxFiles.images;
+import static io.coldstream.testkit.IdxFiles.labels;
+import static io.coldstream.testkit.IdxFiles.pattern;
+import static io.coldstream.testkit.IdxFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

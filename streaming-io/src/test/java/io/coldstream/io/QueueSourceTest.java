@@ -8,6 +8,7 @@ import io.coldstream.core.DatasetNotFoundException;
 import io.coldstream.core.Example;
 import io.coldstream.core.Shape;
 import io.coldstream.core.StreamPosition;
+import io.coldstream.testkit.Allocations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -361,30 +362,30 @@ class QueueSourceTest {
             for (int i = 0; i < 20_000; i++) {
                 sink.write(e);
             }
-            long before = IdxTestFiles.allocatedBytes();
-            for (int i = 0; i < 10_000; i++) {
-                sink.write(e);
-            }
-            writeBytes = IdxTestFiles.allocatedBytes() - before;
+            writeBytes = Allocations.bytesAllocatedBy(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    sink.write(e);
+                }
+            });
         }
         long readBytes;
-        long sum = 0;
+        long[] sum = {0};
         try (QueueSource source = new QueueSource(queue, codec, BadRecordHandlers.fail(), false, null)) {
             for (int i = 0; i < 20_000; i++) {
-                sum += source.next().label();
+                sum[0] += source.next().label();
             }
-            long before = IdxTestFiles.allocatedBytes();
-            for (int i = 0; i < 10_000; i++) {
-                sum += source.next().label();
-            }
-            readBytes = IdxTestFiles.allocatedBytes() - before;
+            readBytes = Allocations.bytesAllocatedBy(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    sum[0] += source.next().label();
+                }
+            });
         }
 
         // Chronicle's own indexing allocates a few dozen bytes every few appends (~2 bytes per append
         // measured); the encoding and the document write themselves allocate nothing.
         assertThat(writeBytes).as("bytes allocated by 10,000 appends").isLessThan(40_000);
         // Per read: the 64-byte pixel array (+16), the Example (<= 48) and its StreamPosition (<= 32).
-        assertThat(readBytes).as("bytes allocated by 10,000 reads (label sum %d)", sum)
+        assertThat(readBytes).as("bytes allocated by 10,000 reads (label sum %d)", sum[0])
                 .isLessThanOrEqualTo(10_000L * (64 + 16 + 48 + 32) + 1024);
     }
 
