@@ -404,6 +404,26 @@ class RunReportTest {
         assertThat(oneClass).isLessThanOrEqualTo(2);
     }
 
+    @Test
+    void readsTheFilesATrainingRunWrites() throws IOException {
+        Files.copy(MetricsRecordTest.golden("metrics.jsonl"), run.resolve("metrics.jsonl"));
+        Files.copy(MetricsRecordTest.golden("results.json"), run.resolve("results.json"));
+
+        ReportFiles files = RunReport.write(run);
+
+        assertThat(Files.readString(files.summary()))
+                .contains("(2 interval, 1 holdout and 1 final lines)")
+                .contains("| examples seen | 60000 | results.json |")
+                .contains("| steps per second | 412.38 | results.json |")
+                .contains("| step time p50 / p95 / p99 | 24.0 / 31.5 / 40.3 ms | metrics.jsonl line 2 (holdout) |")
+                .contains("| peak JVM heap used | 12884901888 B (12288.00 MiB) | metrics.jsonl line 2 (holdout) |")
+                .contains("| 20000 | 0.8120 |\n| 40000 | — |\n| 60000 | 0.9000 |\n")
+                .contains("stage.classes: 2\n", "replay.budget: 16 MB\n", "metrics.host: null\n", "onednn: true\n");
+        for (Path plot : files.plots()) {
+            assertThat(ImageIO.read(plot.toFile())).isNotNull();
+        }
+    }
+
     /** @return how many non-grey colours each cover at least 500 pixels: filled areas, not lines or text */
     private static int colourAreas(BufferedImage image) {
         Map<Integer, Integer> pixels = new HashMap<>();

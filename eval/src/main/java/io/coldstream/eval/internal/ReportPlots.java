@@ -1,5 +1,7 @@
 package io.coldstream.eval.internal;
 
+import io.coldstream.eval.HoldoutPoint;
+import io.coldstream.eval.MetricsRecord;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
@@ -43,8 +45,8 @@ final class ReportPlots {
      * @param holdoutFallback holdout evaluations to mark when the log has no holdout lines
      * @return the plots in report order
      */
-    static List<Plot> all(List<MetricsLine> lines, List<HoldoutPoint> holdoutFallback) {
-        List<MetricsLine> progress = lines.stream().filter(MetricsLine::isProgress).toList();
+    static List<Plot> all(List<MetricsRecord> lines, List<HoldoutPoint> holdoutFallback) {
+        List<MetricsRecord> progress = lines.stream().filter(MetricsRecord::isProgress).toList();
         return List.of(
                 new Plot("accuracy.png", "Accuracy", accuracy(lines, progress, holdoutFallback)),
                 new Plot("loss.png", "Loss", loss(progress)),
@@ -58,17 +60,17 @@ final class ReportPlots {
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static XYChart accuracy(List<MetricsLine> lines, List<MetricsLine> progress,
+    private static XYChart accuracy(List<MetricsRecord> lines, List<MetricsRecord> progress,
             List<HoldoutPoint> holdoutFallback) {
         XYChart chart = chart("Accuracy", "accuracy (fraction correct)");
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setYAxisDecimalPattern("0.0");
-        line(chart, "prequential (test-then-train)", progress, MetricsLine::prequentialAccuracy, 1);
-        line(chart, "windowed prequential (recent)", progress, MetricsLine::windowAccuracy, 1);
+        line(chart, "prequential (test-then-train)", progress, MetricsRecord::prequentialAccuracy, 1);
+        line(chart, "windowed prequential (recent)", progress, MetricsRecord::windowAccuracy, 1);
         Series holdout = new Series();
-        for (MetricsLine line : lines) {
-            if (line.kind() == MetricsLine.Kind.HOLDOUT) {
+        for (MetricsRecord line : lines) {
+            if (line.kind() == MetricsRecord.Kind.HOLDOUT) {
                 holdout.add(line.examplesSeen(), line.holdoutAccuracy(), 1);
             }
         }
@@ -85,15 +87,15 @@ final class ReportPlots {
         return finish(chart, "no accuracy figures in metrics.jsonl");
     }
 
-    private static XYChart loss(List<MetricsLine> progress) {
+    private static XYChart loss(List<MetricsRecord> progress) {
         XYChart chart = chart("Training loss", "mean mini-batch loss over the interval");
-        line(chart, "mean loss", progress, MetricsLine::meanLoss, 1);
+        line(chart, "mean loss", progress, MetricsRecord::meanLoss, 1);
         return finish(chart, "no loss figures in metrics.jsonl");
     }
 
-    private static XYChart throughput(List<MetricsLine> progress) {
+    private static XYChart throughput(List<MetricsRecord> progress) {
         XYChart chart = chart("Training throughput", "throughput (examples per second)");
-        line(chart, "examples per second (last interval)", progress, MetricsLine::examplesPerSecond, 1);
+        line(chart, "examples per second (last interval)", progress, MetricsRecord::examplesPerSecond, 1);
         return finish(chart, "no throughput figures in metrics.jsonl");
     }
 
@@ -101,21 +103,21 @@ final class ReportPlots {
      * Stacked areas, one band per class: the top edge is the buffer's total, each band's thickness is
      * one class's entries, so classes arriving and being rebalanced show as bands appearing and evening out.
      */
-    private static XYChart replayClasses(List<MetricsLine> progress) {
+    private static XYChart replayClasses(List<MetricsRecord> progress) {
         int classes = 0;
-        for (MetricsLine line : progress) {
-            classes = Math.max(classes, line.replayClassCounts().size());
+        for (MetricsRecord line : progress) {
+            classes = Math.max(classes, classCounts(line).size());
         }
         XYChart chart = chart(classes > MAX_LEGEND_CLASSES
                 ? String.format(Locale.ROOT, "Replay buffer entries per class (%d classes, stacked)", classes)
                 : "Replay buffer entries per class (stacked)", "replay entries (examples stored)");
-        List<MetricsLine> withCounts = progress.stream().filter(l -> !l.replayClassCounts().isEmpty()).toList();
+        List<MetricsRecord> withCounts = progress.stream().filter(l -> !classCounts(l).isEmpty()).toList();
         // Cumulative sums up to each class; drawn from the top band down so that each band's fill
         // covers the part of the one above that lies below it.
         for (int c = classes - 1; c >= 0; c--) {
             Series series = new Series();
-            for (MetricsLine line : withCounts) {
-                List<Integer> counts = line.replayClassCounts();
+            for (MetricsRecord line : withCounts) {
+                List<Integer> counts = classCounts(line);
                 long upTo = 0;
                 for (int k = 0; k <= c && k < counts.size(); k++) {
                     upTo += counts.get(k);
@@ -137,9 +139,15 @@ final class ReportPlots {
         return finish(chart, "no replay class counts in metrics.jsonl");
     }
 
-    private static XYChart memory(List<MetricsLine> progress) {
+    /** @return the line's replay entries per class, empty when it has none */
+    private static List<Integer> classCounts(MetricsRecord line) {
+        return line.replay() == null ? List.of() : line.replay().classCounts();
+    }
+
+    private static XYChart memory(List<MetricsRecord> progress) {
         XYChart chart = chart("Memory", "memory (MiB)");
-        line(chart, "JVM heap used", progress, l -> l.heapUsedBytes() < 0 ? Double.NaN : l.heapUsedBytes(), MIB);
+        line(chart, "JVM heap used", progress, l -> l.jvmHeapUsedBytes() < 0 ? Double.NaN : l.jvmHeapUsedBytes(),
+                MIB);
         line(chart, "off-heap", progress, l -> l.offHeapBytes() < 0 ? Double.NaN : l.offHeapBytes(), MIB);
         return finish(chart, "no memory figures in metrics.jsonl");
     }
@@ -161,10 +169,10 @@ final class ReportPlots {
         return chart;
     }
 
-    private static void line(XYChart chart, String name, List<MetricsLine> lines, ToDoubleFunction<MetricsLine> y,
+    private static void line(XYChart chart, String name, List<MetricsRecord> lines, ToDoubleFunction<MetricsRecord> y,
             double divisor) {
         Series series = new Series();
-        for (MetricsLine line : lines) {
+        for (MetricsRecord line : lines) {
             series.add(line.examplesSeen(), y.applyAsDouble(line), divisor);
         }
         addLine(chart, name, series);

@@ -2,8 +2,10 @@ package io.coldstream.eval.internal;
 
 import io.coldstream.core.ColdstreamException;
 import io.coldstream.core.DataException;
+import io.coldstream.eval.MetricsRecord;
 import io.coldstream.eval.ReportFiles;
 import io.coldstream.eval.RunReport;
+import io.coldstream.eval.RunResults;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,8 +31,14 @@ public final class ReportWriter {
      * @throws ColdstreamException when the report cannot be written
      */
     public static ReportFiles write(Path runDir) {
-        List<MetricsLine> lines = MetricsLog.read(runDir);
-        RunResults results = RunResults.readIfPresent(runDir);
+        if (!Files.isDirectory(runDir)) {
+            throw new DataException("run folder " + runDir + " does not exist or is not a folder; a training run"
+                    + " (coldstream train --out " + runDir + ") writes it, with " + MetricsRecord.FILE_NAME
+                    + " inside");
+        }
+        List<MetricsRecord.Line> lines = MetricsRecord.readLines(runDir.resolve(MetricsRecord.FILE_NAME));
+        Path resultsFile = runDir.resolve(RunResults.FILE_NAME);
+        RunResults results = Files.isRegularFile(resultsFile) ? RunResults.read(resultsFile) : null;
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
@@ -40,7 +48,8 @@ public final class ReportWriter {
         } catch (IOException e) {
             throw new ColdstreamException("could not create the report folder " + folder + ": " + e, e);
         }
-        List<ReportPlots.Plot> plots = ReportPlots.all(lines, results == null ? List.of() : results.holdout());
+        List<ReportPlots.Plot> plots = ReportPlots.all(lines.stream().map(MetricsRecord.Line::record).toList(),
+                results == null ? List.of() : results.holdout());
         List<Path> written = new ArrayList<>();
         for (ReportPlots.Plot plot : plots) {
             Path target = folder.resolve(plot.fileName());

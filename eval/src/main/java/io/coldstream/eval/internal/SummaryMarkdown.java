@@ -1,8 +1,14 @@
 package io.coldstream.eval.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.eval.HoldoutPoint;
+import io.coldstream.eval.MetricsRecord;
+import io.coldstream.eval.RunResults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.DoubleFunction;
 import java.util.function.LongFunction;
@@ -14,6 +20,7 @@ final class SummaryMarkdown {
 
     private static final String NONE = "—";
     private static final double MIB = 1024.0 * 1024.0;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SummaryMarkdown() {
     }
@@ -29,14 +36,15 @@ final class SummaryMarkdown {
      * @param plots the plots' file names and captions, in order
      * @return the Markdown text
      */
-    static String render(String runName, List<MetricsLine> lines, RunResults results, List<ReportPlots.Plot> plots) {
+    static String render(String runName, List<MetricsRecord.Line> lines, RunResults results,
+            List<ReportPlots.Plot> plots) {
         StringBuilder md = new StringBuilder();
         md.append("# Run report: ").append(escape(runName)).append("\n\n");
-        long intervals = lines.stream().filter(l -> l.kind() == MetricsLine.Kind.INTERVAL).count();
-        long holdouts = lines.stream().filter(l -> l.kind() == MetricsLine.Kind.HOLDOUT).count();
-        long finals = lines.stream().filter(l -> l.kind() == MetricsLine.Kind.FINAL).count();
+        long intervals = lines.stream().filter(l -> l.record().kind() == MetricsRecord.Kind.INTERVAL).count();
+        long holdouts = lines.stream().filter(l -> l.record().kind() == MetricsRecord.Kind.HOLDOUT).count();
+        long finals = lines.stream().filter(l -> l.record().kind() == MetricsRecord.Kind.FINAL).count();
         md.append(String.format(Locale.ROOT, "Built from `%s` (%d interval, %d holdout and %d final lines)",
-                MetricsLog.FILE_NAME, intervals, holdouts, finals));
+                MetricsRecord.FILE_NAME, intervals, holdouts, finals));
         md.append(results == null ? "; the run has no `" + RunResults.FILE_NAME + "`, so every figure comes from"
                 + " the metrics log.\n\n" : " and `" + RunResults.FILE_NAME + "`.\n\n");
 
@@ -61,7 +69,7 @@ final class SummaryMarkdown {
 
         if (results != null && !results.configuration().isEmpty()) {
             md.append("\n## Configuration\n\n```\n");
-            for (Map.Entry<String, String> entry : results.configuration().entrySet()) {
+            for (Map.Entry<String, String> entry : flatten(results.configuration()).entrySet()) {
                 md.append(entry.getKey()).append(": ").append(entry.getValue().replace('\n', ' ')).append('\n');
             }
             md.append("```\n");
@@ -74,59 +82,90 @@ final class SummaryMarkdown {
         return md.toString();
     }
 
-    private static List<HoldoutPoint> fromLog(List<MetricsLine> lines) {
+    /** @return the configuration flattened to {@code replay.budget -> 16MB}, in order; lists stay whole, as JSON */
+    private static Map<String, String> flatten(Map<String, Object> configuration) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        flatten("", JSON.valueToTree(configuration), flat);
+        return flat;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            String key = prefix + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject() && !value.isEmpty()) {
+                flatten(key + ".", value, out);
+            } else if (value.isValueNode()) {
+                out.put(key, value.asText());
+            } else {
+                out.put(key, value.toString());
+            }
+        }
+    }
+
+    private static List<HoldoutPoint> fromLog(List<MetricsRecord.Line> lines) {
         List<HoldoutPoint> points = new ArrayList<>();
-        for (MetricsLine line : lines) {
-            if (line.kind() == MetricsLine.Kind.HOLDOUT && Double.isFinite(line.holdoutAccuracy())
-                    && line.holdoutAccuracy() >= 0 && line.holdoutAccuracy() <= 1) {
-                points.add(new HoldoutPoint(line.examplesSeen(), line.holdoutAccuracy()));
+        for (MetricsRecord.Line line : lines) {
+            MetricsRecord r = line.record();
+            if (r.kind() == MetricsRecord.Kind.HOLDOUT && Double.isFinite(r.holdoutAccuracy())
+                    && r.holdoutAccuracy() >= 0 && r.holdoutAccuracy() <= 1) {
+                points.add(new HoldoutPoint(r.examplesSeen(), r.holdoutAccuracy()));
             }
         }
         return points;
     }
 
-    private static List<Row> keyFigures(List<MetricsLine> lines, RunResults r) {
+    private static ToLongFunction<MetricsRecord> replay(ToLongFunction<MetricsRecord.Replay> count) {
+        return r -> r.replay() == null ? -1 : count.applyAsLong(r.replay());
+    }
+
+    private static ToDoubleFunction<MetricsRecord> step(ToDoubleFunction<MetricsRecord.StepMillis> millis) {
+        return r -> r.stepMillis() == null ? Double.NaN : millis.applyAsDouble(r.stepMillis());
+    }
+
+    private static List<Row> keyFigures(List<MetricsRecord.Line> lines, RunResults r) {
         // The metrics fallback: the final line when there is one, else the last line.
-        MetricsLine last = lines.isEmpty() ? null : lines.get(lines.size() - 1);
-        for (MetricsLine line : lines) {
-            if (line.kind() == MetricsLine.Kind.FINAL) {
+        MetricsRecord.Line last = lines.isEmpty() ? null : lines.get(lines.size() - 1);
+        for (MetricsRecord.Line line : lines) {
+            if (line.record().kind() == MetricsRecord.Kind.FINAL) {
                 last = line;
             }
         }
-        MetricsLine end = last;
+        MetricsRecord.Line end = last;
         List<Row> rows = new ArrayList<>();
-        rows.add(countRow("examples seen", r == null ? -1 : r.examplesSeen(), end, MetricsLine::examplesSeen,
+        rows.add(countRow("examples seen", r == null ? -1 : r.examplesSeen(), end, MetricsRecord::examplesSeen,
                 SummaryMarkdown::integer));
         rows.add(numberRow("final holdout accuracy", r == null ? Double.NaN : r.finalAccuracy(), lastFinite(lines,
-                MetricsLine::holdoutAccuracy), MetricsLine::holdoutAccuracy, SummaryMarkdown::accuracy));
+                MetricsRecord::holdoutAccuracy), MetricsRecord::holdoutAccuracy, SummaryMarkdown::accuracy));
         rows.add(numberRow("prequential accuracy", r == null ? Double.NaN : r.prequentialAccuracy(),
-                lastFinite(lines, MetricsLine::prequentialAccuracy), MetricsLine::prequentialAccuracy,
+                lastFinite(lines, MetricsRecord::prequentialAccuracy), MetricsRecord::prequentialAccuracy,
                 SummaryMarkdown::accuracy));
         rows.add(numberRow("steps per second", r == null ? Double.NaN : r.stepsPerSecond(),
-                lastFinite(lines.stream().filter(MetricsLine::isProgress).toList(), MetricsLine::examplesPerSecond),
-                MetricsLine::examplesPerSecond, v -> String.format(Locale.ROOT, "%.2f", v)));
+                lastFinite(lines.stream().filter(l -> l.record().isProgress()).toList(),
+                        MetricsRecord::examplesPerSecond),
+                MetricsRecord::examplesPerSecond, v -> String.format(Locale.ROOT, "%.2f", v)));
         rows.add(numberRow("wall time", r == null ? Double.NaN : r.wallSeconds(), lastFinite(lines,
-                MetricsLine::elapsedSeconds), MetricsLine::elapsedSeconds, SummaryMarkdown::duration));
-        rows.add(countRow("replay entries", r == null ? -1 : r.replayEntries(), end, MetricsLine::replayEntries,
+                MetricsRecord::elapsedSeconds), MetricsRecord::elapsedSeconds, SummaryMarkdown::duration));
+        rows.add(countRow("replay entries", r == null ? -1 : r.replayEntries(), end,
+                replay(MetricsRecord.Replay::entries), SummaryMarkdown::integer));
+        rows.add(countRow("replay bytes", r == null ? -1 : r.replayBytes(), end,
+                replay(MetricsRecord.Replay::bytes), SummaryMarkdown::bytes));
+        rows.add(countRow("replay budget", r == null ? -1 : r.replayBudgetBytes(), end,
+                replay(MetricsRecord.Replay::budgetBytes), SummaryMarkdown::bytes));
+        rows.add(countRow("replay evictions", r == null ? -1 : r.replayEvictions(), end,
+                replay(MetricsRecord.Replay::evictions), SummaryMarkdown::integer));
+        rows.add(countRow("bad records", r == null ? -1 : r.badRecords(), end, MetricsRecord::badRecords,
                 SummaryMarkdown::integer));
-        rows.add(countRow("replay bytes", r == null ? -1 : r.replayBytes(), end, MetricsLine::replayBytes,
-                SummaryMarkdown::bytes));
-        rows.add(countRow("replay budget", r == null ? -1 : r.replayBudgetBytes(), end, MetricsLine::replayBudgetBytes,
-                SummaryMarkdown::bytes));
-        rows.add(countRow("replay evictions", r == null ? -1 : r.replayEvictions(), end, MetricsLine::replayEvictions,
-                SummaryMarkdown::integer));
-        rows.add(countRow("bad records", r == null ? -1 : r.badRecords(), end, MetricsLine::badRecords,
-                SummaryMarkdown::integer));
-        MetricsLine snapshot = null;
-        for (MetricsLine line : lines) {
-            if (line.snapshotVersion() != null) {
+        MetricsRecord.Line snapshot = null;
+        for (MetricsRecord.Line line : lines) {
+            if (line.record().snapshotVersion() != null) {
                 snapshot = line;
             }
         }
         if (r != null && r.latestSnapshot() != null) {
             rows.add(new Row("latest snapshot", r.latestSnapshot(), "results.json"));
         } else if (snapshot != null) {
-            rows.add(new Row("latest snapshot", snapshot.snapshotVersion(), lineSource(snapshot)));
+            rows.add(new Row("latest snapshot", snapshot.record().snapshotVersion(), lineSource(snapshot)));
         } else {
             rows.add(new Row("latest snapshot", NONE, ""));
         }
@@ -134,40 +173,41 @@ final class SummaryMarkdown {
                 : integer(r.parameterCount())));
         rows.add(fromResults("backend", r == null ? null : r.backend()));
         rows.add(fromResults("threads", r == null || r.threads() < 0 ? null : integer(r.threads())));
-        MetricsLine step = lastFinite(lines, MetricsLine::stepP50Millis);
+        MetricsRecord.Line step = lastFinite(lines, step(MetricsRecord.StepMillis::p50));
         rows.add(step == null ? new Row("step time p50 / p95 / p99", NONE, "")
                 : new Row("step time p50 / p95 / p99", String.format(Locale.ROOT, "%s / %s / %s ms",
-                        millis(step.stepP50Millis()), millis(step.stepP95Millis()), millis(step.stepP99Millis())),
-                        lineSource(step)));
-        MetricsLine peak = null;
-        for (MetricsLine line : lines) {
-            if (line.heapUsedBytes() >= 0 && (peak == null || line.heapUsedBytes() > peak.heapUsedBytes())) {
+                        millis(step.record().stepMillis().p50()), millis(step.record().stepMillis().p95()),
+                        millis(step.record().stepMillis().p99())), lineSource(step)));
+        MetricsRecord.Line peak = null;
+        for (MetricsRecord.Line line : lines) {
+            long heap = line.record().jvmHeapUsedBytes();
+            if (heap >= 0 && (peak == null || heap > peak.record().jvmHeapUsedBytes())) {
                 peak = line;
             }
         }
         rows.add(peak == null ? new Row("peak JVM heap used", NONE, "")
-                : new Row("peak JVM heap used", bytes(peak.heapUsedBytes()), lineSource(peak)));
+                : new Row("peak JVM heap used", bytes(peak.record().jvmHeapUsedBytes()), lineSource(peak)));
         return rows;
     }
 
-    private static Row countRow(String figure, long fromResults, MetricsLine line, ToLongFunction<MetricsLine> fromLine,
-            LongFunction<String> format) {
+    private static Row countRow(String figure, long fromResults, MetricsRecord.Line line,
+            ToLongFunction<MetricsRecord> fromLine, LongFunction<String> format) {
         if (fromResults >= 0) {
             return new Row(figure, format.apply(fromResults), "results.json");
         }
-        if (line != null && fromLine.applyAsLong(line) >= 0) {
-            return new Row(figure, format.apply(fromLine.applyAsLong(line)), lineSource(line));
+        if (line != null && fromLine.applyAsLong(line.record()) >= 0) {
+            return new Row(figure, format.apply(fromLine.applyAsLong(line.record())), lineSource(line));
         }
         return new Row(figure, NONE, "");
     }
 
-    private static Row numberRow(String figure, double fromResults, MetricsLine line,
-            ToDoubleFunction<MetricsLine> fromLine, DoubleFunction<String> format) {
+    private static Row numberRow(String figure, double fromResults, MetricsRecord.Line line,
+            ToDoubleFunction<MetricsRecord> fromLine, DoubleFunction<String> format) {
         if (Double.isFinite(fromResults)) {
             return new Row(figure, format.apply(fromResults), "results.json");
         }
         if (line != null) {
-            return new Row(figure, format.apply(fromLine.applyAsDouble(line)), lineSource(line));
+            return new Row(figure, format.apply(fromLine.applyAsDouble(line.record())), lineSource(line));
         }
         return new Row(figure, NONE, "");
     }
@@ -177,18 +217,18 @@ final class SummaryMarkdown {
     }
 
     /** @return the last line where the figure is a finite number, or {@code null} */
-    private static MetricsLine lastFinite(List<MetricsLine> lines, ToDoubleFunction<MetricsLine> f) {
-        MetricsLine found = null;
-        for (MetricsLine line : lines) {
-            if (Double.isFinite(f.applyAsDouble(line))) {
+    private static MetricsRecord.Line lastFinite(List<MetricsRecord.Line> lines, ToDoubleFunction<MetricsRecord> f) {
+        MetricsRecord.Line found = null;
+        for (MetricsRecord.Line line : lines) {
+            if (Double.isFinite(f.applyAsDouble(line.record()))) {
                 found = line;
             }
         }
         return found;
     }
 
-    private static String lineSource(MetricsLine line) {
-        return "metrics.jsonl line " + line.lineNumber() + " (" + line.kind().name().toLowerCase(Locale.ROOT) + ")";
+    private static String lineSource(MetricsRecord.Line line) {
+        return "metrics.jsonl line " + line.number() + " (" + line.record().kind().jsonName() + ")";
     }
 
     private static String integer(long value) {
