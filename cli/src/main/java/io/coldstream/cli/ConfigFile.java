@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a YAML run configuration into flat keys. Keys mirror the flags, grouped by their first
- * word: {@code replay: {budget: 16MB, k: 50}} gives {@code replay.budget} and {@code replay.k};
- * {@code lr: 0.05} gives {@code lr}. A list value ({@code augment: [crop, flip]}) becomes a
+ * Reads a YAML run configuration into flat keys. Keys are the settings of
+ * {@link io.coldstream.learner.TrainerSettings} grouped by their first word, as
+ * {@code TrainerConfig.describe()} writes them: {@code replay: {budget: 16MB, k: 50}} gives
+ * {@code replay.budget} and {@code replay.k}; {@code lr: 0.05} gives {@code lr};
+ * {@code augment: {list: "crop,flip", new: true}} gives {@code augment.list} (the setting
+ * {@code augment}) and {@code augment.new}. A list value ({@code augment: [crop, flip]}) becomes a
  * comma-separated one. Unknown keys are left to the configuration builder, which names them.
  */
 final class ConfigFile {

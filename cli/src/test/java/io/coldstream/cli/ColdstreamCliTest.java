@@ -2,6 +2,8 @@ package io.coldstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.coldstream.core.Setting;
+import io.coldstream.learner.TrainerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -117,6 +119,29 @@ class ColdstreamCliTest {
         assertThat(o.out()).contains("--data", "--order", "--stage-classes", "--limit", "--seed", "--network",
                 "--replay-budget", "--replay-k", "--replay-policy", "--augment", "--lr", "--holdout-every",
                 "--snapshot-every", "--engine", "--out");
+    }
+
+    @Test
+    void helpHasAFlagForEverySettingWithItsDocAndDefault() {
+        // picocli wraps long lines at spaces, commas and colons: compare without blanks
+        String help = run("train", "--help").out().replaceAll("\\s+", "");
+        assertThat(help).contains("--config=FILE");
+        for (Setting<?> s : TrainerSettings.table().settings()) {
+            assertThat(help).contains(s.flag() + "=" + s.label())
+                    .contains((s.doc() + " (default: " + s.defaultText() + ")").replaceAll("\\s+", ""));
+        }
+        assertThat(help).contains("(default:16MB)", "(default:runs/<date-time>)", "(default:wholestream)");
+    }
+
+    @Test
+    void aFlagOverridesTheConfigFileAndEveryBadFlagIsNamedAsAFlag() throws IOException {
+        Path file = Files.writeString(dir.resolve("run.yaml"), "replay: {k: many}\nlr: 0\n");
+        Outcome o = run("train", "--config", file.toString(), "--replay-k", "3", "--momentum", "2",
+                "--out", dir.resolve("o").toString());
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("lr was 0.0 but it must be a positive number")
+                .contains("--momentum was 2.0 but it must be in [0, 1)").doesNotContain("many");
+        assertThat(dir.resolve("o")).doesNotExist();
     }
 
     /** Writes an IDX image/label pair (plain, not gzipped) of {@code count} examples with labels 0..9. */

@@ -3,12 +3,15 @@ package io.coldstream.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.io.StreamOrder;
-import io.coldstream.replay.EvictionPolicy;
-import org.junit.jupiter.api.Test;
-import io.coldstream.model.NetworkKind;
 import io.coldstream.model.LearningRateSchedule;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.replay.EvictionPolicy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TrainerConfigTest {
 
@@ -88,5 +91,136 @@ class TrainerConfigTest {
         assertThatThrownBy(() -> LearningRateSchedule.parse("cosine"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'constant' and 'step:EVERY:GAMMA'");
+    }
+    /** {@code describe()} as it was before the settings table: results.json and manifests echo it. */
+    private static final String DEFAULTS_DESCRIBED = "{\"data\":\"/usr/share/datasets/fashion-mnist\",\"order\":\"iid\","
+            + "\"stage\":{\"classes\":2},\"limit\":0,\"seed\":42,\"network\":\"small-cnn\",\"engine\":\"dl4j\","
+            + "\"replay\":{\"budget\":\"16MB\",\"k\":50,\"policy\":\"class-balanced\"},"
+            + "\"augment\":{\"list\":\"crop,flip\",\"new\":false},\"crop\":{\"padding\":4},\"mixup\":{\"alpha\":0.2},"
+            + "\"lr\":0.01,\"momentum\":0.9,\"schedule\":\"constant\",\"holdout\":{\"every\":1000,\"size\":2000},"
+            + "\"snapshot\":{\"every\":5000},\"out\":\"runs/run\",\"threads\":0,\"onednn\":true,"
+            + "\"metrics\":{\"every\":100,\"port\":0,\"host\":\"127.0.0.1\"},\"checkpoint\":{\"every\":1000,\"keep\":3},"
+            + "\"bad\":{\"records\":\"skip\"}}";
+
+    private static final String CHANGED_DESCRIBED = "{\"data\":\"/data/fm\",\"source\":\"queue:/data/q\","
+            + "\"order\":\"class-incremental\",\"stage\":{\"classes\":3},\"limit\":5000,\"seed\":7,"
+            + "\"network\":\"resnet18\",\"engine\":\"pytorch\",\"replay\":{\"budget\":\"8MB\",\"k\":20,"
+            + "\"policy\":\"reservoir\"},\"augment\":{\"list\":\"crop,mixup\",\"new\":true},\"crop\":{\"padding\":2},"
+            + "\"mixup\":{\"alpha\":0.4},\"lr\":0.05,\"momentum\":0.5,\"schedule\":\"step:5000:0.5\","
+            + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0},\"out\":\"runs/x\",\"threads\":2,"
+            + "\"onednn\":false,\"metrics\":{\"every\":10,\"port\":9400,\"host\":\"0.0.0.0\"},"
+            + "\"checkpoint\":{\"every\":100,\"keep\":1},\"bad\":{\"records\":\"fail\"},"
+            + "\"kafka\":{\"properties\":\"/etc/k.properties\"}}";
+
+    /** The Java type of every described value, as before the settings table. */
+    private static final String DESCRIBED_TYPES = "data=String source=String order=String stage.classes=Integer"
+            + " limit=Long seed=Long network=String engine=String replay.budget=String replay.k=Integer"
+            + " replay.policy=String augment.list=String augment.new=Boolean crop.padding=Integer"
+            + " mixup.alpha=Double lr=Double momentum=Double schedule=String holdout.every=Long holdout.size=Integer"
+            + " snapshot.every=Long out=String threads=Integer onednn=Boolean metrics.every=Long"
+            + " metrics.port=Integer metrics.host=String checkpoint.every=Long checkpoint.keep=Integer"
+            + " bad.records=String kafka.properties=String";
+
+    @Test
+    void describeIsTheEchoThatResultsAndManifestsAlreadyHold() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.writeValueAsString(TrainerConfig.builder().build().describe())).isEqualTo(DEFAULTS_DESCRIBED);
+        Map<String, Object> changed = ConfigFingerprintTest.everySettingChanged().build().describe();
+        assertThat(json.writeValueAsString(changed)).isEqualTo(CHANGED_DESCRIBED);
+        assertThat(String.join(" ", types("", changed))).isEqualTo(DESCRIBED_TYPES);
+    }
+
+    private static List<String> types(String prefix, Map<?, ?> map) {
+        List<String> out = new java.util.ArrayList<>();
+        map.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> inner) {
+                out.addAll(types(prefix + k + ".", inner));
+            } else {
+                out.add(prefix + k + "=" + v.getClass().getSimpleName());
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void acceptsTheKeysOfTheSettingsTable() {
+        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(31)
+                .contains("replay.budget", "augment", "augment.new", "kafka.properties", "engine")
+                .doesNotContain("augment.list");
+        assertThat(TrainerConfig.Builder.normalise("--Replay-Budget")).isEqualTo("replay.budget");
+        assertThat(TrainerConfig.Builder.normalise("--stage-classes")).isEqualTo("stage.classes");
+        assertThat(TrainerConfig.Builder.normalise("bad-records")).isEqualTo("bad.records");
+        assertThat(TrainerConfig.Builder.normalise("--foo-bar")).isEqualTo("foo-bar");
+        assertThat(TrainerConfig.builder().set("augment.list", " none ").set("metrics.host", " h ").build().describe())
+                .containsEntry("augment", Map.of("list", "none", "new", false))
+                .containsEntry("metrics", Map.of("every", 100L, "port", 0, "host", "h"));
+    }
+
+    @Test
+    void readsEverySettingByAccessorAndByTheTable() {
+        TrainerConfig c = ConfigFingerprintTest.everySettingChanged().build();
+        assertThat(c.replayK()).isEqualTo(20).isEqualTo(c.get(TrainerSettings.REPLAY_K));
+        assertThat(c.source()).isEqualTo("queue:/data/q");
+        assertThat(c.kafkaProperties()).hasToString("/etc/k.properties");
+        assertThat(c.optimizer().learningRate()).isEqualTo(0.05);
+        assertThat(c.augmentOptions().mixupAlpha()).isEqualTo(0.4);
+        assertThat(c.augmentOptions().cropPadding()).isEqualTo(2);
+        assertThat(TrainerConfig.builder().build().source()).isNull();
+        assertThat(TrainerConfig.builder().build().kafkaProperties()).isNull();
+    }
+
+    @Test
+    void reportsTheMessagesItReportedBeforeTheSettingsTable() {
+        assertThatThrownBy(() -> TrainerConfig.builder().set("stage.classes", "0").set("limit", "-1")
+                .set("replay.k", "-1").set("crop.padding", "-1").set("holdout.every", "-1").set("holdout.size", "-1")
+                .set("snapshot.every", "-1").set("threads", "-1").set("metrics.every", "0")
+                .set("checkpoint.every", "-1").set("checkpoint.keep", "0").set("metrics.port", "70000")
+                .set("metrics.host", "  ").set("replay.budget", "0MB").set("mixup.alpha", "Infinity")
+                .set("lr", "NaN").set("momentum", "1").set("augment", "crop,blur").build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "stage.classes was 0 but it must be >= 1",
+                                "limit was -1 but it must be >= 0",
+                                "replay.k was -1 but it must be >= 0",
+                                "crop.padding was -1 but it must be >= 0",
+                                "holdout.every was -1 but it must be >= 0",
+                                "holdout.size was -1 but it must be >= 0",
+                                "snapshot.every was -1 but it must be >= 0",
+                                "threads was -1 but it must be >= 0",
+                                "metrics.every was 0 but it must be >= 1",
+                                "checkpoint.every was -1 but it must be >= 0",
+                                "checkpoint.keep was 0 but it must be >= 1",
+                                "metrics.port was 70000 but it must be in [0, 65535] (0 = no endpoint)",
+                                "metrics.host was empty but it must be an address such as 127.0.0.1",
+                                "replay.budget was '0B' but it must be positive",
+                                "mixup.alpha was Infinity but it must be a positive number",
+                                "lr was NaN but it must be a positive number",
+                                "momentum was 1.0 but it must be in [0, 1)",
+                                "augment: augment had 'blur' but allowed names are crop, flip, mixup, none"));
+        assertThatThrownBy(() -> TrainerConfig.builder().nameKeysAsFlags().set("--order", "random").set("seed", "x")
+                .set("network", "vgg").set("engine", "tf").set("replay.budget", "-3 MB").set("replay.policy", "lru")
+                .set("augment.new", "yes").set("mixup.alpha", "a").set("schedule", "cosine").set("source", "ftp:x")
+                .set("bad.records", "drop").set("onednn", "1").set("colour", "blue")
+                .set("kafka.properties", "a\u0000b").set("data", "x\u0000y").build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "--order: stream order was 'random' but must be one of iid, class-incremental, file",
+                                "seed was 'x' but it must be a whole number",
+                                "network: network was 'vgg' but allowed values are small-cnn, resnet18",
+                                "engine: engine was 'tf' but must be one of dl4j, pytorch",
+                                "replay.budget was '-3 MB' but it must be valid ('-3 MB' is not a size; write a number"
+                                        + " with an optional unit B, KB, MB or GB, such as 16MB)",
+                                "replay.policy: replay.policy was 'lru' but it must be one of: class-balanced, reservoir",
+                                "augment.new was 'yes' but it must be true or false",
+                                "mixup.alpha was 'a' but it must be a number",
+                                "schedule: lr schedule was 'cosine' but allowed forms are 'constant' and"
+                                        + " 'step:EVERY:GAMMA' (such as step:5000:0.5)",
+                                "source: source was 'ftp:x' but allowed forms are idx:DIR, queue:DIR and"
+                                        + " kafka:HOST:PORT/TOPIC",
+                                "bad.records: bad records policy was 'drop' but allowed values are skip, fail",
+                                "onednn was '1' but it must be true or false",
+                                "unknown key 'colour'; known keys are " + String.join(", ", TrainerConfig.Builder.keys()),
+                                "kafka.properties was 'a\u0000b' but it must be a file path",
+                                "data was 'x\u0000y' but it must be a folder path"));
     }
 }

@@ -1,0 +1,175 @@
+package io.coldstream.learner;
+
+import static io.coldstream.core.SettingCheck.atLeast;
+import static io.coldstream.core.SettingCheck.that;
+
+import io.coldstream.augment.AugmentOptions;
+import io.coldstream.augment.Augmentations;
+import io.coldstream.core.ByteSize;
+import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.Setting;
+import io.coldstream.core.SettingCheck;
+import io.coldstream.core.SettingType;
+import io.coldstream.core.SettingsTable;
+import io.coldstream.io.FashionMnist;
+import io.coldstream.io.SourceSpec;
+import io.coldstream.io.StreamOrder;
+import io.coldstream.model.LearningRateSchedule;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.replay.EvictionPolicy;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Every setting of {@code coldstream train}, declared once: key, type, default, rule, doc line
+ * and whether it may change on resume. The command's flags ({@code --replay-budget}), the config
+ * file's keys ({@code replay: {budget: 16MB}}), validation, {@link TrainerConfig#describe()} and
+ * the resume fingerprint all come from this table; declaration order is the order of
+ * {@code describe()} (which {@code results.json} and snapshot manifests echo) and of {@code --help}.
+ *
+ * <p>Adding a setting is one entry here plus the code that reads it with
+ * {@link TrainerConfig#get(Setting)}. A setting that does not change what is learnt (output,
+ * reporting, scheduling of side effects) is {@code resumable()}; any other is part of the
+ * fingerprint, so checkpoints taken before it existed no longer resume.
+ */
+public final class TrainerSettings {
+
+    private static final SettingsTable TABLE = new SettingsTable();
+    private static final SettingCheck<Double> POSITIVE =
+            that(v -> v > 0 && !Double.isInfinite(v), "a positive number");
+
+    /** The IDX folder: {@code train-*} is the stream (unless {@link #SOURCE} is set), {@code t10k-*} the holdout. */
+    public static final Setting<Path> DATA = TABLE.define("data", SettingType.path("a folder path"),
+                    FashionMnist.DEFAULT_DIR)
+            .label("DIR").doc("IDX folder: train-* is the stream, t10k-* the holdout");
+    /** The stream to train on ({@code idx:DIR}, {@code queue:DIR}, {@code kafka:...}); unset = {@link #DATA}'s train split. */
+    public static final Setting<String> SOURCE = TABLE.define("source",
+                    SettingType.of(t -> SourceSpec.parse(t).toString(), s -> s), null)
+            .label("SPEC").describedDefault("--data's train split")
+            .doc("stream to train on: idx:DIR, queue:DIR or kafka:HOST:PORT/TOPIC; --data still gives the holdout");
+    /** The stream order. */
+    public static final Setting<StreamOrder> ORDER = TABLE.define("order",
+                    SettingType.of(StreamOrder::parse, StreamOrder::cliName), StreamOrder.IID)
+            .label("ORDER").doc("iid | class-incremental | file");
+    /** Classes per stage in class-incremental order. */
+    public static final Setting<Integer> STAGE_CLASSES = TABLE.define("stage.classes", SettingType.INT, 2)
+            .label("C").check(atLeast(1)).doc("classes per stage in class-incremental order");
+    /** The most stream examples to train on; {@code 0} = the whole stream. */
+    public static final Setting<Long> LIMIT = TABLE.define("limit", SettingType.LONG, 0L)
+            .label("N").check(atLeast(0)).describedDefault("whole stream").resumable()
+            .doc("train on at most N stream examples, 0 = the whole stream");
+    /** The root of every random choice in the run. */
+    public static final Setting<Long> SEED = TABLE.define("seed", SettingType.LONG, 42L)
+            .label("S").doc("root of every random choice");
+    /** The architecture. */
+    public static final Setting<NetworkKind> NETWORK = TABLE.define("network",
+                    SettingType.of(NetworkKind::parse, NetworkKind::cliName), NetworkKind.SMALL_CNN)
+            .label("NET").doc("small-cnn | resnet18");
+    /** Which library computes the network. */
+    public static final Setting<NetworkEngine> ENGINE = TABLE.define("engine",
+                    SettingType.of(NetworkEngine::parse, NetworkEngine::cliName), NetworkEngine.DL4J)
+            .label("ENGINE").doc("which library computes the network: dl4j (Deeplearning4j) or pytorch"
+                    + " (libtorch through DJL, faster on CPU)");
+    /** The replay buffer's byte budget. */
+    public static final Setting<ByteSize> REPLAY_BUDGET = TABLE.define("replay.budget",
+                    SettingType.of(ByteSize::parse, ByteSize::toString), ByteSize.parse("16MB"))
+            .label("SIZE").check(that(b -> b.bytes() > 0, "positive")).doc("replay buffer budget, such as 16MB");
+    /** Replayed examples mixed into each step (CSSL/REMIND: 50); {@code 0} = no replay. */
+    public static final Setting<Integer> REPLAY_K = TABLE.define("replay.k", SettingType.INT, 50)
+            .label("K").check(atLeast(0)).doc("replayed examples per step");
+    /** Which entry to evict when the buffer is full. */
+    public static final Setting<EvictionPolicy> REPLAY_POLICY = TABLE.define("replay.policy",
+                    SettingType.of(EvictionPolicy::parse, EvictionPolicy::cliName), EvictionPolicy.CLASS_BALANCED)
+            .label("POLICY").doc("class-balanced | reservoir");
+    /** The augmentation list, such as {@code crop,flip}; {@code none} for none. Sits at {@code augment.list}. */
+    public static final Setting<String> AUGMENT = TABLE.define("augment", SettingType.TEXT, "crop,flip")
+            .path("augment.list").label("LIST")
+            .check(SettingCheck.accepts(list -> Augmentations.parse(list, AugmentOptions.defaults())))
+            .doc("any of crop,flip,mixup, or none");
+    /** Whether the new stream example is augmented too, not only the replayed ones. */
+    public static final Setting<Boolean> AUGMENT_NEW = TABLE.define("augment.new", SettingType.BOOLEAN, false)
+            .label("BOOL").doc("augment the new example too");
+    /** Zero padding of the random crop, in pixels. */
+    public static final Setting<Integer> CROP_PADDING = TABLE.define("crop.padding", SettingType.INT, 4)
+            .label("PX").check(atLeast(0)).doc("zero padding of the random crop");
+    /** The Beta distribution's parameter for mixup. */
+    public static final Setting<Double> MIXUP_ALPHA = TABLE.define("mixup.alpha", SettingType.DOUBLE, 0.2)
+            .label("A").check(POSITIVE).doc("mixup Beta(a, a) parameter");
+    /** The learning rate. */
+    public static final Setting<Double> LR = TABLE.define("lr", SettingType.DOUBLE, 0.01)
+            .label("X").check(POSITIVE).doc("learning rate");
+    /** The Nesterov momentum. */
+    public static final Setting<Double> MOMENTUM = TABLE.define("momentum", SettingType.DOUBLE, 0.9)
+            .label("M").check(that(m -> m >= 0 && m < 1, "in [0, 1)")).doc("Nesterov momentum");
+    /** How the learning rate changes with steps. */
+    public static final Setting<LearningRateSchedule> SCHEDULE = TABLE.define("schedule",
+                    SettingType.of(LearningRateSchedule::parse, LearningRateSchedule::toString),
+                    LearningRateSchedule.constant())
+            .label("SCHED").doc("constant | step:EVERY:GAMMA");
+    /** Evaluate on the holdout subset every this many examples; {@code 0} = only at the end. */
+    public static final Setting<Long> HOLDOUT_EVERY = TABLE.define("holdout.every", SettingType.LONG, 1000L)
+            .label("N").check(atLeast(0)).resumable()
+            .doc("evaluate the holdout subset every N examples, 0 = only at the end");
+    /** Examples in the periodic holdout subset (seeded); {@code 0} = the whole test split. */
+    public static final Setting<Integer> HOLDOUT_SIZE = TABLE.define("holdout.size", SettingType.INT, 2000)
+            .label("N").check(atLeast(0)).resumable().doc("examples in the periodic holdout subset, 0 = all");
+    /** Publish a snapshot every this many examples; {@code 0} = only at the end. */
+    public static final Setting<Long> SNAPSHOT_EVERY = TABLE.define("snapshot.every", SettingType.LONG, 5000L)
+            .label("N").check(atLeast(0)).resumable()
+            .doc("publish a snapshot every N examples, 0 = only at the end");
+    /** The run's output folder; {@code coldstream train} defaults it to {@code runs/<date-time>}. */
+    public static final Setting<Path> OUT = TABLE.define("out", SettingType.path("a folder path"), Path.of("runs", "run"))
+            .label("DIR").describedDefault("runs/<date-time>").resumable()
+            .doc("output folder: new, empty, or holding checkpoints of the same run to resume");
+    /** ND4J threads; {@code 0} = backend default. */
+    public static final Setting<Integer> THREADS = TABLE.define("threads", SettingType.INT, 0)
+            .label("N").check(atLeast(0)).describedDefault("backend default").resumable()
+            .doc("ND4J threads; must match OMP_NUM_THREADS, which bin/coldstream sets from it");
+    /** Let convolution, pooling and batch-norm layers run on oneDNN. */
+    public static final Setting<Boolean> ONEDNN = TABLE.define("onednn", SettingType.BOOLEAN, true)
+            .label("BOOL").resumable().doc("run convolution, pooling and batch norm on oneDNN");
+    /** Write a line to {@code metrics.jsonl} every this many examples. */
+    public static final Setting<Long> METRICS_EVERY = TABLE.define("metrics.every", SettingType.LONG, 100L)
+            .label("N").check(atLeast(1)).resumable().doc("a line in metrics.jsonl every N examples");
+    /** Serve Prometheus metrics on this port; {@code 0} = no endpoint. */
+    public static final Setting<Integer> METRICS_PORT = TABLE.define("metrics.port", SettingType.INT, 0)
+            .label("P").check(that(p -> p >= 0 && p <= 65535, "in [0, 65535] (0 = no endpoint)"))
+            .describedDefault("off").resumable()
+            .doc("serve Prometheus metrics at http://HOST:P/metrics during the run");
+    /** The address the metrics endpoint binds to. */
+    public static final Setting<String> METRICS_HOST = TABLE.define("metrics.host", SettingType.TEXT, "127.0.0.1")
+            .label("HOST").check(that(h -> !h.isBlank(), "an address such as 127.0.0.1")).resumable()
+            .doc("address of the metrics endpoint");
+    /** Take a checkpoint every this many examples; {@code 0} = only at the end. */
+    public static final Setting<Long> CHECKPOINT_EVERY = TABLE.define("checkpoint.every", SettingType.LONG, 1000L)
+            .label("N").check(atLeast(0)).resumable()
+            .doc("take a checkpoint every N examples, 0 = only at the end");
+    /** How many complete checkpoints to keep. */
+    public static final Setting<Integer> CHECKPOINT_KEEP = TABLE.define("checkpoint.keep", SettingType.INT, 3)
+            .label("K").check(atLeast(1)).resumable().doc("complete checkpoints to keep");
+    /** A malformed stream record: {@code skip} (count it, keep it in {@code <out>/quarantine}) or {@code fail}. */
+    public static final Setting<String> BAD_RECORDS = TABLE.define("bad.records",
+                    SettingType.of(TrainerSettings::badRecords, s -> s), "skip")
+            .label("POLICY").resumable().doc("skip (count, quarantine) | fail");
+    /** A Java properties file of Kafka consumer settings passed through to a Kafka source; unset for none. */
+    public static final Setting<Path> KAFKA_PROPERTIES = TABLE.define("kafka.properties",
+                    SettingType.path("a file path"), null)
+            .label("FILE").resumable()
+            .doc("Kafka consumer settings (security, group.id, ...) as a Java properties file");
+
+    private TrainerSettings() {
+    }
+
+    /** @return the table holding every setting above, in declaration order */
+    public static SettingsTable table() {
+        return TABLE;
+    }
+
+    private static String badRecords(String v) {
+        if (v.equalsIgnoreCase("skip") || v.equalsIgnoreCase("fail")) {
+            return v.toLowerCase(Locale.ROOT);
+        }
+        throw new ConfigurationException("bad records policy was '" + v + "' but allowed values are skip, fail");
+    }
+}
