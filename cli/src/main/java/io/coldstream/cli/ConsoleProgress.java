@@ -1,8 +1,8 @@
 package io.coldstream.cli;
 
 import io.coldstream.eval.HoldoutResult;
+import io.coldstream.eval.RunResults;
 import io.coldstream.learner.Progress;
-import io.coldstream.learner.TrainResult;
 import io.coldstream.learner.TrainerListener;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -57,7 +57,7 @@ final class ConsoleProgress implements TrainerListener {
     }
 
     @Override
-    public void onFinish(TrainResult result) {
+    public void onFinish(RunResults result) {
         event(String.format(Locale.ROOT, "final holdout accuracy %.4f on the whole test split", result.finalAccuracy()));
     }
 

@@ -1,6 +1,7 @@
 package io.coldstream.learner;
 
 import io.coldstream.eval.HoldoutResult;
+import io.coldstream.eval.RunResults;
 
 /**
  * Receives a trainer's events, on the training thread: keep the work small.
@@ -35,6 +36,6 @@ public interface TrainerListener {
     }
 
     /** @param result the finished run */
-    default void onFinish(TrainResult result) {
+    default void onFinish(RunResults result) {
     }
 }

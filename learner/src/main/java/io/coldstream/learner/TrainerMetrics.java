@@ -1,5 +1,9 @@
 package io.coldstream.learner;
 
+import io.coldstream.core.StreamPosition;
+import io.coldstream.io.BadRecordException;
+import io.coldstream.io.BadRecordHandler;
+import io.coldstream.io.BadRecordReason;
 import io.coldstream.replay.ReplayBuffer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -207,5 +211,43 @@ public final class TrainerMetrics {
     /** @return the registry the meters are in */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Wraps a bad-record handler so that every record it handles is also counted here, by reason
+     * ({@code coldstream.bad.records{reason}}).
+     *
+     * @param inner the handler that decides (skip and quarantine, or fail)
+     * @return the counting handler
+     */
+    public BadRecordHandler counting(BadRecordHandler inner) {
+        return new BadRecordHandler() {
+            @Override
+            public void handle(byte[] record, int offset, int length, StreamPosition position,
+                    BadRecordException problem) {
+                badRecord(problem.reason().metricName());
+                inner.handle(record, offset, length, position, problem);
+            }
+
+            @Override
+            public long count() {
+                return inner.count();
+            }
+
+            @Override
+            public long count(BadRecordReason reason) {
+                return inner.count(reason);
+            }
+
+            @Override
+            public String describe() {
+                return inner.describe();
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
     }
 }

@@ -5,6 +5,7 @@ import io.coldstream.core.Example;
 import io.coldstream.core.MiniBatch;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import io.coldstream.eval.PrequentialAccuracy;
 import io.coldstream.replay.ReplayBuffer;
 import java.util.Objects;
 import io.coldstream.model.Network;
@@ -14,7 +15,8 @@ import io.coldstream.model.Network;
  * it and the engine benchmark times it:
  *
  * <ol>
- *   <li>predict the new example first (prequential: test, then train);</li>
+ *   <li>predict the new example first and record the hit or miss (prequential: test, then
+ *       train, in the {@link PrequentialAccuracy} it was given);</li>
  *   <li>draw {@code k} distinct examples from the replay buffer;</li>
  *   <li>assemble {@code [new] + replayed} into one preallocated {@link MiniBatch} and augment it
  *       (the replayed rows, or every row when {@code augmentNew});</li>
@@ -50,6 +52,7 @@ public final class TrainingStep {
     private final MiniBatch batch;
     private final byte[] replayPixels;
     private final int[] replayLabels;
+    private final PrequentialAccuracy prequential;
     private final int[] predicted = new int[1];
     private final long[] phaseNanos = new long[Phase.values().length];
 
@@ -63,6 +66,21 @@ public final class TrainingStep {
      */
     public TrainingStep(Network network, ReplayBuffer replay, int k, Augmentation augmentation,
             SeededRandom augmentRandom, boolean augmentNew) {
+        this(network, replay, k, augmentation, augmentRandom, augmentNew, new PrequentialAccuracy(1000));
+    }
+
+    /**
+     * @param network the network to train
+     * @param replay the replay buffer, of the network's input shape
+     * @param k replayed examples per step, {@code >= 0}
+     * @param augmentation applied to each assembled batch
+     * @param augmentRandom the augmentation's only source of randomness
+     * @param augmentNew also augment the new example (row 0), not only the replayed rows
+     * @param prequential where each step records its prediction of the new example against its label
+     */
+    public TrainingStep(Network network, ReplayBuffer replay, int k, Augmentation augmentation,
+            SeededRandom augmentRandom, boolean augmentNew, PrequentialAccuracy prequential) {
+        this.prequential = Objects.requireNonNull(prequential, "prequential");
         this.network = Objects.requireNonNull(network, "network");
         this.replay = Objects.requireNonNull(replay, "replay");
         this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
@@ -93,6 +111,7 @@ public final class TrainingStep {
         long t0 = System.nanoTime();
         batch.setRow(0, example.pixels(), 0, example.label());
         network.predict(batch.features(), 1, predicted);
+        prequential.record(predicted[0], example.label());
         long t1 = System.nanoTime();
         assemble();
         long t2 = System.nanoTime();

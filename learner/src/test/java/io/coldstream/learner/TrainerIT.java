@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.AtomicFiles;
+import io.coldstream.eval.HoldoutPoint;
+import io.coldstream.eval.RunResults;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import io.coldstream.testkit.SameParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.coldstream.model.SnapshotStore;
@@ -28,7 +31,7 @@ class TrainerIT {
                 .set("out", dir.resolve(out).toString());
     }
 
-    private static TrainResult train(TrainerConfig config, List<Progress> progress, MeterRegistry registry) {
+    private static RunResults train(TrainerConfig config, List<Progress> progress, MeterRegistry registry) {
         try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC(), registry)) {
             return trainer.run(new TrainerListener() {
                 @Override
@@ -45,13 +48,13 @@ class TrainerIT {
                 .set("snapshot.every", "200").build();
         List<Progress> progress = new ArrayList<>();
         MeterRegistry registry = new SimpleMeterRegistry();
-        TrainResult result = train(config, progress, registry);
+        RunResults result = train(config, progress, registry);
 
         assertThat(result.examplesSeen()).isEqualTo(400);
         // Ten classes: chance is 0.10. A few hundred examples with replay get far above it.
         assertThat(result.finalAccuracy()).isGreaterThan(0.45);
         assertThat(result.prequentialAccuracy()).isGreaterThan(0.25);
-        assertThat(result.holdout()).extracting(TrainResult.HoldoutPoint::examplesSeen).containsExactly(200L, 400L);
+        assertThat(result.holdout()).extracting(HoldoutPoint::examplesSeen).containsExactly(200L, 400L);
         assertThat(result.replayBytes()).isLessThanOrEqualTo(result.replayBudgetBytes());
         assertThat(result.replayEntries()).isEqualTo(400);
         assertThat(progress).isNotEmpty();
@@ -139,7 +142,7 @@ class TrainerIT {
         try (Trainer trainer = Trainer.prepare(secondHalf, Clock.systemUTC())) {
             assertThat(trainer.resumed()).isTrue();
             assertThat(trainer.examplesSeen()).isEqualTo(120);
-            TrainResult result = trainer.run(new TrainerListener() { });
+            RunResults result = trainer.run(new TrainerListener() { });
             assertThat(result.examplesSeen()).isEqualTo(240);
             assertThat(result.resumed()).isTrue();
             resumed = trainer.network().parameters();
