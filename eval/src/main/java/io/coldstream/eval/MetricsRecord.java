@@ -61,11 +61,14 @@ import java.util.Objects;
  * @param badRecords malformed stream records skipped so far, or {@code -1}
  * @param jvmHeapUsedBytes JVM heap in use, in bytes, or {@code -1}
  * @param offHeapBytes off-heap (ND4J/JavaCPP) memory in use, in bytes, or {@code -1}
+ * @param holdoutClassAccuracy on a holdout or final line, this evaluation's accuracy per class,
+ *     indexed by class ({@code NaN} for a class the holdout does not hold); empty otherwise, and then
+ *     the key {@code holdoutClassAccuracy} is left out of the line
  */
 public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long examplesSeen,
         double examplesPerSecond, double loss, double meanLoss, double prequentialAccuracy, double windowAccuracy,
         double holdoutAccuracy, Replay replay, StepMillis stepMillis, String snapshotVersion, long badRecords,
-        long jvmHeapUsedBytes, long offHeapBytes) {
+        long jvmHeapUsedBytes, long offHeapBytes, List<Double> holdoutClassAccuracy) {
 
     /** The file name inside a run's output folder. */
     public static final String FILE_NAME = "metrics.jsonl";
@@ -158,6 +161,22 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
         checkCount("badRecords", badRecords);
         checkCount("jvmHeapUsedBytes", jvmHeapUsedBytes);
         checkCount("offHeapBytes", offHeapBytes);
+        holdoutClassAccuracy = List.copyOf(Objects.requireNonNull(holdoutClassAccuracy, "holdoutClassAccuracy"));
+    }
+
+    /**
+     * A line without per-class holdout accuracy (an interval line, or a holdout line that has none).
+     *
+     * @see #MetricsRecord(Kind, Instant, double, long, double, double, double, double, double, double, Replay,
+     *     StepMillis, String, long, long, long, List)
+     */
+    public MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long examplesSeen,
+            double examplesPerSecond, double loss, double meanLoss, double prequentialAccuracy, double windowAccuracy,
+            double holdoutAccuracy, Replay replay, StepMillis stepMillis, String snapshotVersion, long badRecords,
+            long jvmHeapUsedBytes, long offHeapBytes) {
+        this(kind, time, elapsedSeconds, examplesSeen, examplesPerSecond, loss, meanLoss, prequentialAccuracy,
+                windowAccuracy, holdoutAccuracy, replay, stepMillis, snapshotVersion, badRecords, jvmHeapUsedBytes,
+                offHeapBytes, List.of());
     }
 
     private static void checkCount(String name, long value) {
@@ -214,6 +233,11 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
         m.put("badRecords", count(badRecords));
         m.put("jvmHeapUsedBytes", count(jvmHeapUsedBytes));
         m.put("offHeapBytes", count(offHeapBytes));
+        if (!holdoutClassAccuracy.isEmpty()) {
+            List<Double> perClass = new ArrayList<>(holdoutClassAccuracy.size());
+            holdoutClassAccuracy.forEach(a -> perClass.add(finite(a)));
+            m.put("holdoutClassAccuracy", perClass);
+        }
         try {
             return WRITER.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -405,7 +429,28 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
                 step == null ? null : new StepMillis(f.number(step, "mean"), f.number(step, "p50"),
                         f.number(step, "p95"), f.number(step, "p99"), f.number(step, "max")),
                 f.text(node, "snapshotVersion"), f.count(node, "badRecords"), f.count(node, "jvmHeapUsedBytes"),
-                f.count(node, "offHeapBytes"));
+                f.count(node, "offHeapBytes"), classAccuracy(f, node));
+    }
+
+    private static List<Double> classAccuracy(JsonFields f, JsonNode node) {
+        JsonNode a = node.get("holdoutClassAccuracy");
+        if (a == null || a.isNull()) {
+            return List.of();
+        }
+        if (!a.isArray()) {
+            throw f.bad("\"holdoutClassAccuracy\"", a, "a list of accuracies in [0, 1] or null");
+        }
+        List<Double> values = new ArrayList<>(a.size());
+        for (JsonNode v : a) {
+            if (v.isNull()) {
+                values.add(Double.NaN);
+            } else if (v.isNumber() && v.doubleValue() >= 0 && v.doubleValue() <= 1) {
+                values.add(v.doubleValue());
+            } else {
+                throw f.bad("\"holdoutClassAccuracy\"", a, "a list of accuracies in [0, 1] or null");
+            }
+        }
+        return values;
     }
 
     private static Instant time(JsonFields f, JsonNode node) {

@@ -102,6 +102,22 @@ class MetricsRecordTest {
     }
 
     @Test
+    void aHoldoutLineCarriesItsAccuracyPerClassAndReadsItBack() throws IOException {
+        MetricsRecord holdout = new MetricsRecord(Kind.HOLDOUT, null, NAN, 40, NAN, NAN, NAN, NAN, NAN, 0.5, null,
+                null, null, -1, -1, -1, List.of(1.0, NAN, 0.25));
+        assertThat(holdout.toJson()).endsWith(",\"holdoutClassAccuracy\":[1.0,null,0.25]}");
+        assertThat(interval(40).toJson()).doesNotContain("holdoutClassAccuracy");
+        Path file = dir.resolve(MetricsRecord.FILE_NAME);
+        try (MetricsRecord.Writer writer = MetricsRecord.appendTo(file)) {
+            writer.append(holdout);
+        }
+        assertThat(MetricsRecord.read(file)).containsExactly(holdout);
+        Files.writeString(file, holdout.toJson().replace("0.25]", "1.5]") + "\n");
+        assertThatThrownBy(() -> MetricsRecord.read(file)).isInstanceOf(DataException.class)
+                .hasMessageContaining("holdoutClassAccuracy");
+    }
+
+    @Test
     void appendingKeepsWhatIsThereAndDropsALineCutShortByACrash() throws IOException {
         Path file = dir.resolve(MetricsRecord.FILE_NAME);
         String golden = Files.readString(golden("metrics.jsonl"));

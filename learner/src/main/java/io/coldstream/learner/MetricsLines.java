@@ -56,7 +56,7 @@ final class MetricsLines {
      * @return the line
      */
     MetricsRecord line(MetricsRecord.Kind kind, long seen, double loss, PrequentialAccuracy prequential,
-            Double holdoutAccuracy, ReplayBuffer replay, int numClasses, String snapshotVersion, long badRecords) {
+            Double holdoutAccuracy, List<Double> holdoutClassAccuracy, ReplayBuffer replay, int numClasses, String snapshotVersion, long badRecords) {
         long now = clock.millis();
         List<Integer> counts = new ArrayList<>(numClasses);
         for (int c = 0; c < numClasses; c++) {
@@ -69,7 +69,7 @@ final class MetricsLines {
                 lossCount == 0 ? Double.NaN : lossSum / lossCount, prequential.accuracy(),
                 prequential.windowAccuracy(), holdoutAccuracy == null ? Double.NaN : holdoutAccuracy, r, steps(),
                 snapshotVersion, badRecords, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-                Pointer.totalBytes());
+                Pointer.totalBytes(), holdoutClassAccuracy);
         if (kind != MetricsRecord.Kind.HOLDOUT) {
             intervalStartMillis = now;
             seenAtIntervalStart = seen;

@@ -60,7 +60,7 @@ final class TrainerRun {
                 .everyExamples(c.snapshotEvery(), (seen, now) -> snapshot(state.lastHoldout))
                 .everyExamples(c.checkpointEvery(), (seen, now) -> checkpoint())
                 .everyExamples(c.metricsEvery(), (seen, now) -> log.append(line(MetricsRecord.Kind.INTERVAL,
-                        state.lastHoldout)))
+                        state.lastHoldout, List.of())))
                 .everyMillis(progressMillis, start, this::progress);
     }
 
@@ -84,7 +84,7 @@ final class TrainerRun {
         state.holdout.add(new HoldoutPoint(seen, r.accuracy()));
         state.lastHoldout = r.accuracy();
         listener.onHoldout(seen, r);
-        log.append(line(MetricsRecord.Kind.HOLDOUT, state.lastHoldout));
+        log.append(line(MetricsRecord.Kind.HOLDOUT, state.lastHoldout, r.perClassAccuracy()));
         lastReport = p.clock.millis(); // evaluation time is not training time
         seenAtLastReport = seen;
     }
@@ -107,10 +107,10 @@ final class TrainerRun {
                 state.positions, newIds, state.journalLength);
     }
 
-    private MetricsRecord line(MetricsRecord.Kind kind, Double holdoutAccuracy) {
+    private MetricsRecord line(MetricsRecord.Kind kind, Double holdoutAccuracy, List<Double> perClass) {
         SnapshotManifest latest = publisher.latest();
-        return lines.line(kind, state.seen, loss, state.prequential, holdoutAccuracy, p.replay, p.numClasses,
-                latest == null ? null : latest.version(), p.badRecords.count());
+        return lines.line(kind, state.seen, loss, state.prequential, holdoutAccuracy, perClass, p.replay,
+                p.numClasses, latest == null ? null : latest.version(), p.badRecords.count());
     }
 
     private void progress(long seen, long now) {
@@ -138,11 +138,13 @@ final class TrainerRun {
     RunResults finish(boolean stopped) {
         long trainMillis = p.clock.millis() - start - evalMillis;
         Double finalAccuracy = null;
+        List<Double> finalPerClass = List.of();
         if (!stopped) {
             long f0 = System.nanoTime();
             HoldoutResult result = p.finalHoldout.evaluate(p.network::predict);
             p.metrics.holdout(result.accuracy(), System.nanoTime() - f0);
             finalAccuracy = result.accuracy();
+            finalPerClass = result.perClassAccuracy();
         }
         if (state.seen > state.lastSnapshotAt) {
             snapshot(finalAccuracy != null ? finalAccuracy : state.lastHoldout);
@@ -157,7 +159,8 @@ final class TrainerRun {
         long end = p.clock.millis();
         double stepsPerSecond = (state.seen - seenAtStart) * 1000.0 / Math.max(1, trainMillis);
         report(stepsPerSecond, end);
-        log.append(line(MetricsRecord.Kind.FINAL, finalAccuracy != null ? finalAccuracy : state.lastHoldout));
+        log.append(line(MetricsRecord.Kind.FINAL, finalAccuracy != null ? finalAccuracy : state.lastHoldout,
+                finalPerClass));
         List<Integer> classCounts = new ArrayList<>();
         for (int c = 0; c < p.numClasses; c++) {
             classCounts.add(p.replay.classCount(c));
