@@ -21,6 +21,9 @@ final class ClassBalancedReplayBuffer extends SlabReplayBuffer {
     /** Per entry: label, sampling order and class list, one int each. */
     static final int BOOKKEEPING_BYTES_PER_ENTRY = 3 * Integer.BYTES;
 
+    /** Per class: class count, segment start, rank and the by-count order: one int each. */
+    static final int BYTES_PER_CLASS = 4 * Integer.BYTES;
+
     /** Slots grouped by class, see the class comment (per-entry bookkeeping). */
     private final int[] members;
     /** First index in {@link #members} of each class's segment (fixed overhead). */
@@ -30,8 +33,9 @@ final class ClassBalancedReplayBuffer extends SlabReplayBuffer {
     /** Position of each label in {@link #byCount} (fixed overhead). */
     private final int[] rankOf;
 
-    ClassBalancedReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, SeededRandom random) {
-        super(budgetBytes, shape, numClasses, capacity, BOOKKEEPING_BYTES_PER_ENTRY, random);
+    ClassBalancedReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, ReplayCodec codec,
+            SeededRandom random) {
+        super(budgetBytes, shape, numClasses, capacity, codec, random);
         this.members = new int[capacity];
         this.segmentStart = new int[numClasses];
         this.byCount = new int[numClasses];

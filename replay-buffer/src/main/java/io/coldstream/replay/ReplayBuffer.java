@@ -10,12 +10,14 @@ import java.io.IOException;
  * mini-batch (replay), as in REMIND (Hayes et al., ECCV 2020) and cold-start streaming learning
  * (CSSL: Wolfe and Kyrillidis, 2022).
  *
- * <p>Every entry has the same {@link #shape()} and is stored as a uint8 copy of the example's
- * pixels. The buffer never holds more than its byte budget allows: {@link #capacity()} is
- * {@code floor(budgetBytes() / bytesPerEntry())}, where {@link #bytesPerEntry()} counts the
- * payload and every per-entry bookkeeping array element, and the storage for {@code capacity()}
- * entries is allocated once, when the buffer is created. When the buffer is full, its
- * {@link EvictionPolicy} decides which entry a new example replaces.
+ * <p>Every entry has the same {@link #shape()} and is stored in its {@link #codec()}'s form, off
+ * the Java heap (direct buffers in chunks of up to 1 GiB). The buffer never allocates more than
+ * its byte budget: {@link #allocatedBytes()} {@code = capacity() * bytesPerEntry() + fixedBytes()
+ * <= budgetBytes()}, where {@link #bytesPerEntry()} counts the stored payload and every per-entry
+ * bookkeeping array element, and {@link #fixedBytes()} the per-class arrays, the chunk objects and
+ * the object headers. The storage for {@code capacity()} entries is allocated once, when the
+ * buffer is created. When the buffer is full, its {@link EvictionPolicy} decides which entry a new
+ * example replaces; policy and codec are independent.
  *
  * <p>The hot methods {@link #offer(Example)} and {@link #sample(int, byte[], int[])} do not
  * allocate. Every random choice comes from the {@link io.coldstream.core.SeededRandom} given at
@@ -64,7 +66,7 @@ public interface ReplayBuffer {
     /** @return the number of entries held, in {@code [0, capacity()]} */
     int size();
 
-    /** @return the most entries the byte budget allows: {@code floor(budgetBytes() / bytesPerEntry())} */
+    /** @return the most entries the byte budget allows: {@code floor((budgetBytes() - fixedBytes()) / bytesPerEntry())} at creation */
     int capacity();
 
     /** @return the bytes the entries held account for: exactly {@code size() * bytesPerEntry()} */
@@ -74,10 +76,22 @@ public interface ReplayBuffer {
     long budgetBytes();
 
     /**
-     * @return bytes one entry costs: its payload ({@code shape().elementCount()} bytes of uint8)
-     *     plus one element of every per-entry bookkeeping array the implementation allocates
+     * @return bytes one entry costs: its stored payload ({@link #payloadBytesPerEntry()}) plus one
+     *     element of every per-entry bookkeeping array the implementation allocates
      */
     long bytesPerEntry();
+
+    /** @return the bytes of one entry's stored payload in this buffer's codec (off the heap) */
+    long payloadBytesPerEntry();
+
+    /** @return bytes allocated besides the entries: per-class arrays, chunk objects, object headers */
+    long fixedBytes();
+
+    /** @return every byte the buffer allocated, full or not: {@code capacity() * bytesPerEntry() + fixedBytes() <= budgetBytes()} */
+    long allocatedBytes();
+
+    /** @return how entries are stored */
+    ReplayCodec codec();
 
     /** @return how many entries have been replaced by newer examples since creation */
     long evictions();
@@ -107,11 +121,13 @@ public interface ReplayBuffer {
      * bit like this one from then on: the same {@link #offer} results, the same {@link #sample}
      * output, the same counters. Writing changes nothing in this buffer and draws no random numbers.
      *
-     * <p>Format version 1, big-endian as {@link DataOutput} writes it:
+     * <p>Format version 2, big-endian as {@link DataOutput} writes it (version 1, still read, is
+     * the same without the codec's name, every payload raw):
      * <pre>
      * int    magic 0x43535242 ("CSRB")
-     * int    format version, 1
+     * int    format version, 2
      * int n, n bytes   policy().cliName() in ASCII          (configuration fingerprint:
+     * int n, n bytes   codec().cliName() in ASCII
      * long   budgetBytes()                                   checked against the run's
      * int    shape().channels(), height(), width()           configuration on reading)
      * int    numClasses()
@@ -119,7 +135,7 @@ public interface ReplayBuffer {
      * long   offered(), evictions()
      * long   state of the buffer's SeededRandom
      * int    size()
-     * byte[size * shape().elementCount()]   every entry's uint8 payload, in slot order
+     * byte[size * payloadBytesPerEntry()]   every entry's stored payload, in slot order
      * int[size]          every entry's label, in slot order
      * int[size]          the sampling permutation of the slots
      * class-balanced only:
@@ -128,8 +144,9 @@ public interface ReplayBuffer {
      * int    CRC-32C of every byte before it
      * </pre>
      * Arrays derived from these (class counts, where each class's list starts, each label's rank)
-     * are rebuilt on reading. Payloads are written in slabs of up to 1 GiB and int arrays in 64 KiB
-     * chunks through {@link DataOutput#write(byte[], int, int)}, so a 16 MB buffer takes a few
+     * are rebuilt on reading. Payloads (in their stored, compressed form) and int arrays are
+     * streamed in 64 KiB chunks through {@link DataOutput#write(byte[], int, int)}, never
+     * gathered in one array (so a buffer over 2 GiB can be written), so a 16 MB buffer takes a few
      * milliseconds plus the time of the output; wrap an unbuffered stream in a
      * {@link java.io.BufferedOutputStream} all the same. The state takes exactly {@link #bytesUsed()}
      * bytes for the entries, plus 4 per class for class-balanced and under 100 bytes of header and

@@ -5,7 +5,11 @@ import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.DataException;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.DataInput;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,27 +27,57 @@ public final class ReplayBuffers {
     }
 
     /**
-     * Creates a buffer that stores uint8 examples of one shape under a hard byte budget and
-     * allocates all of its per-entry storage now: {@code capacity() * bytesPerEntry() <= budget}.
-     * Per-class arrays add a fixed {@code 16 * numClasses} bytes at most, outside the budget.
+     * Heap bytes every buffer costs besides its arrays' elements, rounded up: the buffer and slot
+     * store objects and the headers of their arrays. Part of {@link #fixedBytes}.
+     */
+    static final int HEAP_OBJECT_BYTES = 448;
+
+    /**
+     * Creates a raw ({@link ReplayCodec#RAW}) buffer: {@code create(budget, shape, numClasses,
+     * policy, ReplayCodec.RAW, random)}.
      *
-     * @param budget the most bytes the entries may take, payload and bookkeeping together
+     * @param budget the most bytes the buffer may allocate, everything counted
+     * @param shape the shape of every example the buffer will take
+     * @param numClasses the number of classes, {@code >= 1}
+     * @param policy what a full buffer does with a new example
+     * @param random the source of every random choice the buffer makes
+     * @return a new, empty buffer; not thread-safe
+     * @throws ConfigurationException as {@link #create(ByteSize, Shape, int, EvictionPolicy, ReplayCodec, SeededRandom)}
+     */
+    public static ReplayBuffer create(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
+            SeededRandom random) {
+        return create(budget, shape, numClasses, policy, ReplayCodec.RAW, random);
+    }
+
+    /**
+     * Creates a buffer that stores examples of one shape in a codec's form under a hard byte budget
+     * and allocates all of its storage now. The budget counts every byte the buffer allocates:
+     * {@code capacity() * bytesPerEntry() + fixedBytes() <= budget}, where an entry's bytes are its
+     * stored payload ({@link ReplayCodec#payloadBytes}, off the heap in direct buffers) and its
+     * bookkeeping ints (on the heap), and the fixed bytes are the per-class arrays, the per-chunk
+     * objects and the objects' headers ({@link #fixedBytes}).
+     *
+     * @param budget the most bytes the buffer may allocate, everything counted
      * @param shape the shape of every example the buffer will take
      * @param numClasses the number of classes, {@code >= 1}; labels lie in {@code [0, numClasses)}
      * @param policy what a full buffer does with a new example
+     * @param codec how entries are stored
      * @param random the source of every random choice the buffer makes (eviction, sampling); the
      *     buffer takes it over and advances it, so derive one for the buffer alone, e.g.
      *     {@code root.derive("replay")}
      * @return a new, empty buffer; not thread-safe
      * @throws ConfigurationException if the budget does not hold one example, holds more than
-     *     {@link #MAX_ENTRIES} entries, or is larger than the JVM's maximum heap
+     *     {@link #MAX_ENTRIES} entries, or its storage does not fit this JVM's direct-memory limit,
+     *     its heap or the machine's memory (checked before anything is allocated)
      * @throws IllegalArgumentException if {@code numClasses < 1}
      */
     public static ReplayBuffer create(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
-            SeededRandom random) {
+            ReplayCodec codec, SeededRandom random) {
         requireSettings(budget, shape, numClasses, policy);
+        Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(random, "random");
-        return allocate(budget, shape, numClasses, policy, random);
+        return allocate(budget, shape, numClasses, policy, codec, capacity(budget, shape, numClasses, policy, codec),
+                random);
     }
 
     /** The argument checks {@link #create} and {@link #readState} share. */
@@ -56,22 +90,44 @@ public final class ReplayBuffers {
         }
     }
 
-    private static SlabReplayBuffer allocate(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
-            SeededRandom random) {
-        int capacity = capacity(budget, shape, policy);
+    /** Allocates a buffer of exactly {@code capacity} entries; package-private for the golden states. */
+    static SlabReplayBuffer allocate(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
+            ReplayCodec codec, int capacity, SeededRandom random) {
         return switch (policy) {
-            case CLASS_BALANCED -> new ClassBalancedReplayBuffer(budget.bytes(), shape, numClasses, capacity, random);
-            case RESERVOIR -> new ReservoirReplayBuffer(budget.bytes(), shape, numClasses, capacity, random);
+            case CLASS_BALANCED -> new ClassBalancedReplayBuffer(budget.bytes(), shape, numClasses, capacity, codec,
+                    random);
+            case RESERVOIR -> new ReservoirReplayBuffer(budget.bytes(), shape, numClasses, capacity, codec, random);
         };
     }
 
     /**
-     * Reads a state that {@link ReplayBuffer#writeState} wrote and returns a new buffer that
+     * Reads a raw buffer's state: {@code readState(in, budget, shape, numClasses, policy,
+     * ReplayCodec.RAW)}.
+     *
+     * @param in the state, positioned at its first byte (the magic number)
+     * @param budget the current run's {@code replay.budget}
+     * @param shape the current run's example shape
+     * @param numClasses the current run's number of classes, {@code >= 1}
+     * @param policy the current run's {@code replay.policy}
+     * @return the restored buffer
+     * @throws ConfigurationException as the six-argument form
+     * @throws DataException as the six-argument form
+     */
+    public static ReplayBuffer readState(DataInput in, ByteSize budget, Shape shape, int numClasses,
+            EvictionPolicy policy) {
+        return readState(in, budget, shape, numClasses, policy, ReplayCodec.RAW);
+    }
+
+    /**
+     * Reads a state that {@link ReplayBuffer#writeState} wrote (format version 2, or version 1,
+     * which has no codec and is read as {@link ReplayCodec#RAW}) and returns a new buffer that
      * continues exactly where the written one stood: same entries in the same slots, same
      * counters, same sampling and eviction bookkeeping, and a {@link SeededRandom} of its own set
      * to the saved state. The caller passes the current run's configuration; it must match the
-     * fingerprint the state was written with. Storage is allocated as {@link #create} does for
-     * that configuration, and every count and index read is checked against it before use, so a
+     * fingerprint the state was written with. The buffer gets the saved capacity, which must be
+     * the one this budget gives today or the one it gave before the budget counted fixed bytes
+     * (version 1's {@code floor(budget / bytesPerEntry)}), so that a run started before keeps
+     * its capacity and resumes exactly. Every count and index read is checked before use, so a
      * corrupt state cannot make it allocate more or index out of bounds. Reads exactly the bytes
      * {@code writeState} wrote, unless it throws.
      *
@@ -82,16 +138,18 @@ public final class ReplayBuffers {
      * @param shape the current run's example shape
      * @param numClasses the current run's number of classes, {@code >= 1}
      * @param policy the current run's {@code replay.policy}
+     * @param codec the current run's {@code replay.codec}
      * @return the restored buffer
      * @throws ConfigurationException naming every setting that differs from the one the state was
      *     written with (or if the budget does not fit this JVM, as for {@link #create})
      * @throws DataException if the state is truncated, does not start with the magic number, has
-     *     another format version, fails a consistency check or its checksum, or {@code in} fails
+     *     an unknown format version, fails a consistency check or its checksum, or {@code in} fails
      * @throws IllegalArgumentException if {@code numClasses < 1}
      */
     public static ReplayBuffer readState(DataInput in, ByteSize budget, Shape shape, int numClasses,
-            EvictionPolicy policy) {
+            EvictionPolicy policy, ReplayCodec codec) {
         Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(codec, "codec");
         requireSettings(budget, shape, numClasses, policy);
         ReplayStateFormat.Reader r = new ReplayStateFormat.Reader(in);
         int magic = r.readInt("magic number");
@@ -100,9 +158,9 @@ public final class ReplayBuffers {
                     + " with the magic number 0x%08x (\"CSRB\")", magic, ReplayStateFormat.MAGIC));
         }
         int version = r.readInt("format version");
-        if (version != ReplayStateFormat.VERSION) {
+        if (version != ReplayStateFormat.VERSION && version != ReplayStateFormat.VERSION_1) {
             throw new DataException("replay buffer state has format version " + version + " but this Coldstream reads"
-                    + " version " + ReplayStateFormat.VERSION + " only");
+                    + " versions " + ReplayStateFormat.VERSION_1 + " and " + ReplayStateFormat.VERSION + " only");
         }
         String policyName = r.readAscii("policy name", ReplayStateFormat.MAX_POLICY_NAME_BYTES);
         EvictionPolicy savedPolicy = null;
@@ -113,6 +171,19 @@ public final class ReplayBuffers {
         }
         if (savedPolicy == null) {
             throw r.corrupt("policy was '" + policyName + "', which is not a policy this Coldstream knows");
+        }
+        ReplayCodec savedCodec = ReplayCodec.RAW;
+        if (version >= 2) {
+            String codecName = r.readAscii("codec name", ReplayStateFormat.MAX_POLICY_NAME_BYTES);
+            savedCodec = null;
+            for (ReplayCodec c : ReplayCodec.values()) {
+                if (c.cliName().equals(codecName)) {
+                    savedCodec = c;
+                }
+            }
+            if (savedCodec == null) {
+                throw r.corrupt("codec was '" + codecName + "', which is not a codec this Coldstream knows");
+            }
         }
         long savedBudget = r.readLong("budget");
         int channels = r.readInt("shape channels");
@@ -138,6 +209,10 @@ public final class ReplayBuffers {
             differences.add("replay.policy was " + policy.cliName() + " but the checkpoint was written with "
                     + savedPolicy.cliName() + "; resume with the same policy or start a new run");
         }
+        if (savedCodec != codec) {
+            differences.add("replay.codec was " + codec.cliName() + " but the checkpoint was written with "
+                    + savedCodec.cliName() + "; resume with the same codec or start a new run");
+        }
         if (channels != shape.channels() || height != shape.height() || width != shape.width()) {
             differences.add("the example shape was " + shape + " but the checkpoint was written with " + channels
                     + "x" + height + "x" + width + "; resume on the same data or start a new run");
@@ -149,23 +224,63 @@ public final class ReplayBuffers {
         if (!differences.isEmpty()) {
             throw new ConfigurationException(differences);
         }
-        SlabReplayBuffer buffer = allocate(budget, shape, numClasses, policy, new SeededRandom(0));
+        int savedCapacity = r.readInt("capacity");
+        long perEntry = bytesPerEntry(shape, policy, codec);
+        long legacy = budget.bytes() / perEntry;
+        if (savedCapacity < 1 || savedCapacity > legacy || savedCapacity > MAX_ENTRIES) {
+            throw r.corrupt("capacity was " + savedCapacity + " but budget, shape, policy and codec allow 1 to "
+                    + Math.min(legacy, MAX_ENTRIES));
+        }
+        int current = capacityOrZero(budget, shape, numClasses, policy, codec);
+        if (savedCapacity != current && savedCapacity != legacy) {
+            throw r.corrupt("capacity was " + savedCapacity + " but budget, shape, policy and codec give " + current
+                    + " (or " + legacy + " before fixed bytes were counted)");
+        }
+        checkFits(budget, shape, policy, codec, savedCapacity, Limits.current());
+        SlabReplayBuffer buffer = allocate(budget, shape, numClasses, policy, codec, savedCapacity,
+                new SeededRandom(0));
         buffer.readState(r);
         return buffer;
     }
 
     /**
-     * The bytes one entry costs in a buffer with this policy: the uint8 payload
-     * ({@code shape.elementCount()} bytes) plus one element of each per-entry bookkeeping array
+     * The bytes one entry costs in a buffer with this policy and codec: the stored payload
+     * ({@link ReplayCodec#payloadBytes}) plus one element of each per-entry bookkeeping array
      * (for {@link EvictionPolicy#CLASS_BALANCED}: label, sampling order and class list, 12 bytes;
      * for {@link EvictionPolicy#RESERVOIR}: label and sampling order, 8 bytes).
      *
      * @param shape the example shape
      * @param policy the eviction policy
+     * @param codec the codec
      * @return bytes per entry
      */
-    public static long bytesPerEntry(Shape shape, EvictionPolicy policy) {
-        return shape.elementCount() + (long) bookkeepingBytesPerEntry(policy);
+    public static long bytesPerEntry(Shape shape, EvictionPolicy policy, ReplayCodec codec) {
+        return codec.payloadBytes(shape) + (long) bookkeepingBytesPerEntry(policy);
+    }
+
+    /**
+     * The bytes a buffer of {@code capacity} entries allocates besides its entries: the per-class
+     * arrays ({@code 16 * numClasses} for class-balanced: count, segment start, rank, by-count
+     * order; {@code 4 * numClasses} for reservoir), {@value SlotStore#HEAP_BYTES_PER_CHUNK} heap
+     * bytes per direct-buffer chunk of up to 1 GiB, and {@value #HEAP_OBJECT_BYTES} bytes for the
+     * objects and array headers.
+     *
+     * @param shape the example shape
+     * @param numClasses the number of classes
+     * @param capacity the number of entries
+     * @param policy the eviction policy
+     * @param codec the codec
+     * @return the fixed bytes, counted in the budget
+     */
+    public static long fixedBytes(Shape shape, int numClasses, long capacity, EvictionPolicy policy,
+            ReplayCodec codec) {
+        int perClass = switch (Objects.requireNonNull(policy, "policy")) {
+            case CLASS_BALANCED -> ClassBalancedReplayBuffer.BYTES_PER_CLASS;
+            case RESERVOIR -> ReservoirReplayBuffer.BYTES_PER_CLASS;
+        };
+        return HEAP_OBJECT_BYTES + (long) perClass * numClasses
+                + (long) SlotStore.HEAP_BYTES_PER_CHUNK * SlotStore.chunkCount(Math.max(1, capacity),
+                        codec.storedBytes(shape));
     }
 
     /**
@@ -174,35 +289,69 @@ public final class ReplayBuffers {
      *
      * @param budget the byte budget
      * @param shape the example shape
+     * @param numClasses the number of classes
      * @param policy the eviction policy
-     * @return {@code floor(budget / bytesPerEntry(shape, policy))}
+     * @param codec the codec
+     * @return the largest {@code n} with {@code n * bytesPerEntry + fixedBytes(n) <= budget}
      * @throws ConfigurationException if that is 0, more than {@link #MAX_ENTRIES}, or the storage
-     *     would be larger than the JVM's maximum heap
+     *     does not fit this JVM's direct-memory limit, its heap or the machine's memory
      */
-    public static int capacity(ByteSize budget, Shape shape, EvictionPolicy policy) {
-        long payload = shape.elementCount();
+    public static int capacity(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
+            ReplayCodec codec) {
+        return capacity(budget, shape, numClasses, policy, codec, Limits.current());
+    }
+
+    static int capacity(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy, ReplayCodec codec,
+            Limits limits) {
+        long payload = codec.payloadBytes(shape);
         int bookkeeping = bookkeepingBytesPerEntry(policy);
         long perEntry = payload + bookkeeping;
-        long capacity = budget.bytes() / perEntry;
+        long upper = budget.bytes() / perEntry;
+        long fixed = fixedBytes(shape, numClasses, upper, policy, codec);
+        long capacity = Math.max(0, budget.bytes() - fixed) / perEntry;
         if (capacity < 1) {
             throw new ConfigurationException("replay.budget was '" + budget + "' (" + budget.bytes()
                     + " bytes) but one " + shape + " example needs " + perEntry + " bytes (" + payload
-                    + " payload + " + bookkeeping + " bookkeeping)");
+                    + " payload in codec " + codec.cliName() + " + " + bookkeeping + " bookkeeping) besides the "
+                    + fixed + " fixed bytes of a buffer of " + numClasses + " classes");
         }
         if (capacity > MAX_ENTRIES) {
             throw new ConfigurationException("replay.budget was '" + budget + "' (" + budget.bytes()
                     + " bytes), room for " + capacity + " " + shape + " examples of " + perEntry
                     + " bytes, but a replay buffer holds at most " + MAX_ENTRIES + " entries");
         }
-        long storage = capacity * perEntry;
-        long maxHeap = Runtime.getRuntime().maxMemory();
-        if (maxHeap != Long.MAX_VALUE && storage > maxHeap) {
-            throw new ConfigurationException("replay.budget was '" + budget + "' (" + budget.bytes()
-                    + " bytes) and its " + capacity + " entries take " + storage
-                    + " bytes, more than the JVM's maximum heap of " + maxHeap
-                    + " bytes; lower replay.budget or raise -Xmx");
-        }
+        checkFits(budget, shape, policy, codec, capacity, limits);
         return (int) capacity;
+    }
+
+    /** {@link #capacity} without its exceptions: 0 when the budget holds no entry. */
+    private static int capacityOrZero(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
+            ReplayCodec codec) {
+        long perEntry = bytesPerEntry(shape, policy, codec);
+        long fixed = fixedBytes(shape, numClasses, budget.bytes() / perEntry, policy, codec);
+        return (int) Math.min(MAX_ENTRIES, Math.max(0, budget.bytes() - fixed) / perEntry);
+    }
+
+    /** Refuses, before anything is allocated, storage that this JVM or machine cannot hold. */
+    private static void checkFits(ByteSize budget, Shape shape, EvictionPolicy policy, ReplayCodec codec,
+            long capacity, Limits limits) {
+        long direct = capacity * codec.payloadBytes(shape);
+        long heap = capacity * bookkeepingBytesPerEntry(policy);
+        String what = "replay.budget was '" + budget + "' (" + budget.bytes() + " bytes) and its " + capacity
+                + " entries take ";
+        if (direct > limits.directBytesFree()) {
+            throw new ConfigurationException(what + direct + " bytes of direct (off-heap) memory, more than the "
+                    + limits.directBytesFree() + " bytes this JVM has left of its limit of " + limits.directBytesMax()
+                    + "; lower replay.budget or raise -XX:MaxDirectMemorySize (its default is -Xmx)");
+        }
+        if (heap > limits.heapBytesMax()) {
+            throw new ConfigurationException(what + heap + " bytes of bookkeeping on the heap, more than the JVM's"
+                    + " maximum heap of " + limits.heapBytesMax() + " bytes; lower replay.budget or raise -Xmx");
+        }
+        if (direct + heap > limits.physicalBytes()) {
+            throw new ConfigurationException(what + (direct + heap) + " bytes, more than this machine's "
+                    + limits.physicalBytes() + " bytes of memory; lower replay.budget");
+        }
     }
 
     private static int bookkeepingBytesPerEntry(EvictionPolicy policy) {
@@ -210,5 +359,61 @@ public final class ReplayBuffers {
             case CLASS_BALANCED -> ClassBalancedReplayBuffer.BOOKKEEPING_BYTES_PER_ENTRY;
             case RESERVOIR -> ReservoirReplayBuffer.BOOKKEEPING_BYTES_PER_ENTRY;
         };
+    }
+
+    /**
+     * The memory limits a budget is checked against, in bytes.
+     *
+     * @param directBytesMax this JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum heap)
+     * @param directBytesFree what is left of it now
+     * @param heapBytesMax the maximum heap
+     * @param physicalBytes the machine's memory
+     */
+    record Limits(long directBytesMax, long directBytesFree, long heapBytesMax, long physicalBytes) {
+
+        /** The limits now: the fixed ones read once per JVM, the direct memory in use read now. */
+        static Limits current() {
+            long used = JvmMemory.DIRECT_POOL == null ? 0 : JvmMemory.DIRECT_POOL.getMemoryUsed();
+            return new Limits(JvmMemory.DIRECT_MAX, Math.max(0, JvmMemory.DIRECT_MAX - used), JvmMemory.HEAP_MAX,
+                    JvmMemory.PHYSICAL);
+        }
+    }
+
+    /** What does not change while a JVM runs, read once (the management beans allocate when asked). */
+    private static final class JvmMemory {
+
+        static final long HEAP_MAX = Runtime.getRuntime().maxMemory();
+        static final long DIRECT_MAX = directMax();
+        static final long PHYSICAL = physical();
+        static final BufferPoolMXBean DIRECT_POOL = directPool();
+
+        private static long directMax() {
+            try {
+                HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+                long set = Long.parseLong(hotspot.getVMOption("MaxDirectMemorySize").getValue());
+                if (set > 0) {
+                    return set;
+                }
+            } catch (RuntimeException e) {
+                // Not a HotSpot JVM: the JDK's default (the maximum heap) stands.
+            }
+            return HEAP_MAX;
+        }
+
+        private static long physical() {
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+                return os.getTotalMemorySize();
+            }
+            return Long.MAX_VALUE;
+        }
+
+        private static BufferPoolMXBean directPool() {
+            for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+                if (pool.getName().equals("direct")) {
+                    return pool;
+                }
+            }
+            return null;
+        }
     }
 }

@@ -20,9 +20,11 @@ final class ReplayStateFormat {
 
     /** {@code "CSRB"}: Coldstream replay buffer. */
     static final int MAGIC = 0x43535242;
-    /** The only version this code writes and reads. */
-    static final int VERSION = 1;
-    /** The longest policy name the format accepts. */
+    /** The version this code writes: version 1 plus the codec's name, payloads in stored form. */
+    static final int VERSION = 2;
+    /** The first version, before codecs (every payload raw uint8); still read. */
+    static final int VERSION_1 = 1;
+    /** The longest policy or codec name the format accepts. */
     static final int MAX_POLICY_NAME_BYTES = 64;
     static final int CHUNK_BYTES = 1 << 16;
 
@@ -82,6 +84,21 @@ final class ReplayStateFormat {
             flush();
             crc.update(values, offset, length);
             out.write(values, offset, length);
+        }
+
+        /** Writes {@code source[at, at + length)} through the staging chunk; absolute reads, no allocation. */
+        void writeBytes(ByteBuffer source, int at, int length) throws IOException {
+            int next = at;
+            int end = at + length;
+            while (next < end) {
+                if (!bytes.hasRemaining()) {
+                    flush();
+                }
+                int n = Math.min(end - next, bytes.remaining());
+                source.get(next, chunk, bytes.position(), n);
+                bytes.position(bytes.position() + n);
+                next += n;
+            }
         }
 
         /** Writes what is staged and then the CRC-32C of everything written before it. */
@@ -155,6 +172,18 @@ final class ReplayStateFormat {
 
         void readBytes(byte[] values, int from, int length, String what) {
             fill(values, from, length, what);
+        }
+
+        /** Reads {@code length} bytes into {@code target[at, at + length)} through the staging chunk. */
+        void readBytes(ByteBuffer target, int at, int length, String what) {
+            int next = at;
+            int end = at + length;
+            while (next < end) {
+                int n = Math.min(end - next, CHUNK_BYTES);
+                fill(chunk, 0, n, what);
+                target.put(next, chunk, 0, n);
+                next += n;
+            }
         }
 
         /** Reads the trailing CRC-32C and checks it against every byte read before it. */

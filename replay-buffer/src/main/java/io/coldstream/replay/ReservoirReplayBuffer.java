@@ -14,8 +14,12 @@ final class ReservoirReplayBuffer extends SlabReplayBuffer {
     /** Per entry: label and sampling order, one int each. */
     static final int BOOKKEEPING_BYTES_PER_ENTRY = 2 * Integer.BYTES;
 
-    ReservoirReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, SeededRandom random) {
-        super(budgetBytes, shape, numClasses, capacity, BOOKKEEPING_BYTES_PER_ENTRY, random);
+    /** Per class: the class count. */
+    static final int BYTES_PER_CLASS = Integer.BYTES;
+
+    ReservoirReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, ReplayCodec codec,
+            SeededRandom random) {
+        super(budgetBytes, shape, numClasses, capacity, codec, random);
     }
 
     @Override

@@ -5,32 +5,32 @@ import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * What every policy shares: uint8 payloads in preallocated slabs, a label per slot, a sampling
- * order, per-class counts and the counters. Slots {@code [0, size)} are always the ones in use;
- * once full, an eviction overwrites a slot in place, so slots are never freed.
+ * What every policy shares: the entries' stored form ({@link ReplayCodec}) in a preallocated
+ * off-heap {@link SlotStore}, a label per slot, a sampling order, per-class counts and the
+ * counters. Slots {@code [0, size)} are always the ones in use; once full, an eviction overwrites
+ * a slot in place, so slots are never freed.
  *
  * <p>All state is in the fields below plus the {@link SeededRandom}'s state, so that a checkpoint
  * can save and restore it ({@link #writeState}, {@link #readState}).
  */
 abstract class SlabReplayBuffer implements ReplayBuffer {
 
-    /** Slab size: at most this many bytes per array, and never less than one entry. */
-    private static final int MAX_SLAB_BYTES = 1 << 30;
-
     private final long budgetBytes;
     private final Shape shape;
     final int numClasses;
     final int capacity;
     private final long bytesPerEntry;
+    private final long fixedBytes;
     private final int elementCount;
+    private final ReplayCodec codec;
     final SeededRandom random;
 
-    /** Payloads; entry {@code s} lives in {@code slabs[s / entriesPerSlab]}. */
-    private final byte[][] slabs;
-    private final int entriesPerSlab;
+    /** Stored payloads, off the heap. */
+    private final SlotStore store;
     /** Label of the entry in each slot (per-entry bookkeeping). */
     final int[] labels;
     /**
@@ -45,22 +45,18 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     private long offered;
     private long evictions;
 
-    SlabReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, int bookkeepingBytesPerEntry,
+    SlabReplayBuffer(long budgetBytes, Shape shape, int numClasses, int capacity, ReplayCodec codec,
             SeededRandom random) {
         this.budgetBytes = budgetBytes;
         this.shape = shape;
         this.numClasses = numClasses;
         this.capacity = capacity;
+        this.codec = codec;
         this.elementCount = shape.elementCount();
-        this.bytesPerEntry = elementCount + (long) bookkeepingBytesPerEntry;
+        this.bytesPerEntry = ReplayBuffers.bytesPerEntry(shape, policy(), codec);
+        this.fixedBytes = ReplayBuffers.fixedBytes(shape, numClasses, capacity, policy(), codec);
         this.random = random;
-        this.entriesPerSlab = Math.max(1, MAX_SLAB_BYTES / elementCount);
-        int slabCount = (capacity + entriesPerSlab - 1) / entriesPerSlab;
-        this.slabs = new byte[slabCount][];
-        for (int i = 0; i < slabCount; i++) {
-            int entries = Math.min(entriesPerSlab, capacity - i * entriesPerSlab);
-            slabs[i] = new byte[entries * elementCount];
-        }
+        this.store = new SlotStore(capacity, codec.storedBytes(shape));
         this.labels = new int[capacity];
         this.samplingOrder = new int[capacity];
         this.classCounts = new int[numClasses];
@@ -95,6 +91,7 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         w.writeInt(ReplayStateFormat.MAGIC);
         w.writeInt(ReplayStateFormat.VERSION);
         w.writeAscii(policy().cliName());
+        w.writeAscii(codec.cliName());
         w.writeLong(budgetBytes);
         w.writeInt(shape.channels());
         w.writeInt(shape.height());
@@ -105,8 +102,10 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         w.writeLong(evictions);
         w.writeLong(random.state());
         w.writeInt(size);
-        for (int chunk = 0, first = 0; first < size; chunk++, first += entriesPerSlab) {
-            w.writeBytes(slabs[chunk], 0, Math.min(entriesPerSlab, size - first) * elementCount);
+        for (int first = 0; first < size;) {
+            int run = store.runFrom(first, size - first);
+            w.writeBytes(store.chunk(first), store.offset(first), run * store.slotBytes());
+            first += run;
         }
         w.writeInts(labels, 0, size);
         w.writeInts(samplingOrder, 0, size);
@@ -115,15 +114,11 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     }
 
     /**
-     * Fills this new, empty buffer from a saved state whose header and configuration fingerprint
-     * {@link ReplayBuffers#readState} has already read and matched, checking every count and index
-     * before it is used, and finally the checksum.
+     * Fills this new, empty buffer from a saved state whose header, configuration fingerprint and
+     * capacity {@link ReplayBuffers#readState} has already read, matched and allocated for, checking
+     * every count and index before it is used, and finally the checksum.
      */
     final void readState(ReplayStateFormat.Reader in) {
-        int savedCapacity = in.readInt("capacity");
-        if (savedCapacity != capacity) {
-            throw in.corrupt("capacity was " + savedCapacity + " but budget, shape and policy give " + capacity);
-        }
         long savedOffered = in.readLong("offered");
         long savedEvictions = in.readLong("evictions");
         long randomState = in.readLong("random state");
@@ -139,8 +134,10 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
                     + " (capacity " + capacity + ") do not fit together: a buffer that is not full has been offered"
                     + " exactly size examples and evicted none; a full one has evicted at most offered - size");
         }
-        for (int chunk = 0, first = 0; first < savedSize; chunk++, first += entriesPerSlab) {
-            in.readBytes(slabs[chunk], 0, Math.min(entriesPerSlab, savedSize - first) * elementCount, "payload");
+        for (int first = 0; first < savedSize;) {
+            int run = store.runFrom(first, savedSize - first);
+            in.readBytes(store.chunk(first), store.offset(first), run * store.slotBytes(), "payload");
+            first += run;
         }
         in.readInts(labels, 0, savedSize, "labels");
         for (int slot = 0; slot < savedSize; slot++) {
@@ -228,17 +225,15 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
             int slot = order[r];
             order[r] = order[j];
             order[j] = slot;
-            int chunk = slot / entriesPerSlab;
-            System.arraycopy(slabs[chunk], (slot - chunk * entriesPerSlab) * elementCount,
-                    pixelsOut, j * elementCount, elementCount);
+            codec.decode(store.chunk(slot), store.offset(slot), pixelsOut, j * elementCount, shape);
             labelsOut[j] = labels[slot];
         }
         return n;
     }
 
     private void writePixels(int slot, byte[] pixels) {
-        int chunk = slot / entriesPerSlab;
-        System.arraycopy(pixels, 0, slabs[chunk], (slot - chunk * entriesPerSlab) * elementCount, elementCount);
+        ByteBuffer chunk = store.chunk(slot);
+        codec.encode(pixels, chunk, store.offset(slot), shape);
     }
 
     @Override
@@ -264,6 +259,26 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     @Override
     public final long bytesPerEntry() {
         return bytesPerEntry;
+    }
+
+    @Override
+    public final long fixedBytes() {
+        return fixedBytes;
+    }
+
+    @Override
+    public final long allocatedBytes() {
+        return capacity * bytesPerEntry + fixedBytes;
+    }
+
+    @Override
+    public final long payloadBytesPerEntry() {
+        return store.slotBytes();
+    }
+
+    @Override
+    public final ReplayCodec codec() {
+        return codec;
     }
 
     @Override
@@ -296,7 +311,8 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[policy=" + policy().cliName() + ", shape=" + shape + ", size=" + size
+        return getClass().getSimpleName() + "[policy=" + policy().cliName() + ", codec=" + codec.cliName()
+                + ", shape=" + shape + ", size=" + size
                 + ", capacity=" + capacity + ", bytesPerEntry=" + bytesPerEntry + ", budgetBytes=" + budgetBytes
                 + ", offered=" + offered + ", evictions=" + evictions + "]";
     }

@@ -1,6 +1,8 @@
 /**
- * Memory-bounded replay buffers for streaming learning: a hard byte budget, uint8 storage and
- * an eviction policy (class-balanced as in REMIND and CSSL, or reservoir sampling).
+ * Memory-bounded replay buffers for streaming learning: a hard byte budget that counts every
+ * byte a buffer allocates, entries stored off the heap in a {@link io.coldstream.replay.ReplayCodec}'s
+ * form (raw uint8, quantized, downsampled), and an eviction policy (class-balanced as in REMIND
+ * and CSSL, or reservoir sampling), any codec with any policy.
  *
  * <p>Start at {@link io.coldstream.replay.ReplayBuffers#create}. The trainer
  * {@linkplain io.coldstream.replay.ReplayBuffer#sample samples} stored examples into its

@@ -51,9 +51,14 @@ abstract class ReplayBufferContractTest {
         return ReplayBuffers.create(new ByteSize(budgetBytes), SHAPE, numClasses, policy(), new SeededRandom(seed));
     }
 
+    /** The fixed bytes of a small test buffer (one chunk). */
+    final long fixedBytes(int numClasses) {
+        return ReplayBuffers.fixedBytes(SHAPE, numClasses, 1, policy(), ReplayCodec.RAW);
+    }
+
     /** A buffer whose budget is one byte short of room for {@code capacity + 1} entries. */
     final ReplayBuffer bufferWithCapacity(int capacity, int numClasses, long seed) {
-        ReplayBuffer buffer = buffer((capacity + 1) * bytesPerEntry() - 1, numClasses, seed);
+        ReplayBuffer buffer = buffer((capacity + 1) * bytesPerEntry() - 1 + fixedBytes(numClasses), numClasses, seed);
         assertThat(buffer.capacity()).isEqualTo(capacity);
         return buffer;
     }
@@ -62,19 +67,26 @@ abstract class ReplayBufferContractTest {
     void bytesPerEntryCountsPayloadAndEveryBookkeepingArray() {
         ReplayBuffer buffer = buffer(1000, 3, 1);
         assertThat(buffer.bytesPerEntry()).isEqualTo(16L + expectedBookkeepingBytes());
-        assertThat(ReplayBuffers.bytesPerEntry(SHAPE, policy())).isEqualTo(buffer.bytesPerEntry());
-        assertThat(ReplayBuffers.bytesPerEntry(new Shape(3, 32, 32), policy())).isEqualTo(3072L + expectedBookkeepingBytes());
+        assertThat(ReplayBuffers.bytesPerEntry(SHAPE, policy(), ReplayCodec.RAW)).isEqualTo(buffer.bytesPerEntry());
+        assertThat(ReplayBuffers.bytesPerEntry(new Shape(3, 32, 32), policy(), ReplayCodec.RAW))
+                .isEqualTo(3072L + expectedBookkeepingBytes());
     }
 
     @Test
-    void capacityIsTheBudgetDividedByBytesPerEntryRoundedDown() {
-        for (long budget : new long[] {bytesPerEntry(), 1000, 4096, 65_537}) {
+    void capacityIsTheBudgetLessTheFixedBytesDividedByBytesPerEntryRoundedDown() {
+        long fixed = fixedBytes(3);
+        assertThat(fixed).isEqualTo(ReplayBuffers.HEAP_OBJECT_BYTES + SlotStore.HEAP_BYTES_PER_CHUNK
+                + 3L * (policy() == EvictionPolicy.CLASS_BALANCED ? 16 : 4));
+        for (long budget : new long[] {bytesPerEntry() + fixed, 1000, 4096, 65_537}) {
             ReplayBuffer buffer = buffer(budget, 3, 1);
             assertThat(buffer.budgetBytes()).isEqualTo(budget);
-            assertThat(buffer.capacity()).isEqualTo((int) (budget / bytesPerEntry()));
-            assertThat(buffer.capacity() * buffer.bytesPerEntry()).isLessThanOrEqualTo(budget);
-            assertThat((buffer.capacity() + 1) * buffer.bytesPerEntry()).isGreaterThan(budget);
-            assertThat(ReplayBuffers.capacity(new ByteSize(budget), SHAPE, policy())).isEqualTo(buffer.capacity());
+            assertThat(buffer.fixedBytes()).isEqualTo(fixed);
+            assertThat(buffer.capacity()).isEqualTo((int) ((budget - fixed) / bytesPerEntry()));
+            assertThat(buffer.allocatedBytes()).isEqualTo(buffer.capacity() * buffer.bytesPerEntry() + fixed)
+                    .isLessThanOrEqualTo(budget);
+            assertThat((buffer.capacity() + 1) * buffer.bytesPerEntry() + fixed).isGreaterThan(budget);
+            assertThat(ReplayBuffers.capacity(new ByteSize(budget), SHAPE, 3, policy(), ReplayCodec.RAW))
+                    .isEqualTo(buffer.capacity());
         }
     }
 
@@ -102,7 +114,7 @@ abstract class ReplayBufferContractTest {
             assertThat(buffer.bytesUsed()).isEqualTo(buffer.size() * buffer.bytesPerEntry());
             assertThat(buffer.size()).isEqualTo(Math.min(i + 1, buffer.capacity()));
         }
-        assertThat(buffer.size()).isEqualTo(buffer.capacity()).isEqualTo(1000 / (int) bytesPerEntry());
+        assertThat(buffer.size()).isEqualTo(buffer.capacity()).isEqualTo((int) ((1000 - fixedBytes(4)) / bytesPerEntry()));
     }
 
     @Test
@@ -306,11 +318,14 @@ abstract class ReplayBufferContractTest {
     @Test
     void refusesABudgetTooSmallForOneExample() {
         Shape mnist = new Shape(1, 28, 28);
-        long needed = 784 + expectedBookkeepingBytes();
+        long fixed = ReplayBuffers.fixedBytes(mnist, 10, 1, policy(), ReplayCodec.RAW);
+        long needed = 784 + expectedBookkeepingBytes() + fixed;
         assertThatThrownBy(() -> ReplayBuffers.create(ByteSize.parse("512"), mnist, 10, policy(), new SeededRandom(1)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("replay.budget was '512B' (512 bytes) but one 1x28x28 example needs " + needed
-                        + " bytes (784 payload + " + expectedBookkeepingBytes() + " bookkeeping)");
+                .hasMessage("replay.budget was '512B' (512 bytes) but one 1x28x28 example needs "
+                        + (784 + expectedBookkeepingBytes()) + " bytes (784 payload in codec raw + "
+                        + expectedBookkeepingBytes() + " bookkeeping) besides the " + fixed
+                        + " fixed bytes of a buffer of 10 classes");
         assertThatThrownBy(() -> ReplayBuffers.create(new ByteSize(needed - 1), mnist, 10, policy(), new SeededRandom(1)))
                 .isInstanceOf(ConfigurationException.class);
         assertThat(ReplayBuffers.create(new ByteSize(needed), mnist, 10, policy(), new SeededRandom(1)).capacity())
@@ -327,13 +342,27 @@ abstract class ReplayBufferContractTest {
     }
 
     @Test
-    void refusesABudgetLargerThanTheHeap() {
+    void refusesABudgetLargerThanTheDirectMemoryLimitBeforeAllocating() {
         long twiceTheHeap = 2 * Runtime.getRuntime().maxMemory();
         assertThatThrownBy(() -> ReplayBuffers.create(new ByteSize(twiceTheHeap), new Shape(3, 224, 224), 1000,
                 policy(), new SeededRandom(1)))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("more than the JVM's maximum heap")
-                .hasMessageContaining("raise -Xmx");
+                .hasMessageContaining("bytes of direct (off-heap) memory, more than the")
+                .hasMessageContaining("raise -XX:MaxDirectMemorySize");
+    }
+
+    @Test
+    void refusesBookkeepingLargerThanTheHeapOrStorageLargerThanTheMachine() {
+        Shape mnist = new Shape(1, 28, 28);
+        ByteSize budget = ByteSize.parse("1GB");
+        ReplayBuffers.Limits smallHeap = new ReplayBuffers.Limits(1L << 40, 1L << 40, 1 << 20, 1L << 40);
+        assertThatThrownBy(() -> ReplayBuffers.capacity(budget, mnist, 10, policy(), ReplayCodec.RAW, smallHeap))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("bytes of bookkeeping on the heap, more than the JVM's maximum heap of 1048576");
+        ReplayBuffers.Limits smallMachine = new ReplayBuffers.Limits(1L << 40, 1L << 40, 1L << 40, 1 << 29);
+        assertThatThrownBy(() -> ReplayBuffers.capacity(budget, mnist, 10, policy(), ReplayCodec.RAW, smallMachine))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("more than this machine's 536870912 bytes of memory");
     }
 
     @Test
@@ -413,7 +442,7 @@ abstract class ReplayBufferContractTest {
         assertThat(restored.offered()).isZero();
         assertThat(restored.evictions()).isZero();
         assertThat(restored.capacity()).isEqualTo(12);
-        assertThat(state.length).as("header, per-class array and checksum only").isLessThan(100);
+        assertThat(state.length).as("header, per-class array and checksum only").isLessThan(110);
         assertLockstep(empty, restored, new SeededRandom(6), 0, 200);
     }
 
@@ -564,10 +593,10 @@ abstract class ReplayBufferContractTest {
     @Test
     void aStateOfAnotherFormatVersionIsRefused() {
         byte[] state = stateOf(bufferWithCapacity(10, 3, 4));
-        ByteBuffer.wrap(state).putInt(4, 2);
+        ByteBuffer.wrap(state).putInt(4, 3);
         assertThatThrownBy(() -> restore(state, bufferWithCapacity(10, 3, 4)))
                 .isInstanceOf(DataException.class)
-                .hasMessage("replay buffer state has format version 2 but this Coldstream reads version 1 only");
+                .hasMessage("replay buffer state has format version 3 but this Coldstream reads versions 1 and 2 only");
     }
 
     @Test
@@ -644,10 +673,11 @@ abstract class ReplayBufferContractTest {
         return policy() == EvictionPolicy.CLASS_BALANCED ? EvictionPolicy.RESERVOIR : EvictionPolicy.CLASS_BALANCED;
     }
 
-    /** Where the size field sits: after magic, version, policy name, fingerprint, capacity and the three longs. */
+    /** Where the size field sits: after magic, version, policy and codec names, fingerprint, capacity and the three longs. */
     private int sizeOffset() {
         int name = policy().cliName().getBytes(StandardCharsets.US_ASCII).length;
-        return 4 + 4 + 4 + name + 8 + 3 * 4 + 4 + 4 + 3 * 8;
+        int codec = ReplayCodec.RAW.cliName().length();
+        return 4 + 4 + 4 + name + 4 + codec + 8 + 3 * 4 + 4 + 4 + 3 * 8;
     }
 
     /** Offers a fixed stream and records every sample drawn along the way. */

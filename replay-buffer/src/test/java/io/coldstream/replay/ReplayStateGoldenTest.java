@@ -17,16 +17,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Format version 1 as committed in {@code src/test/resources/replay-state-v1.bin}: today's code
- * must read it and write it byte for byte. If one of these tests fails, the format changed: keep
- * reading version 1 (checkpoints of running trainers are in it), write a new version with a new
- * golden file, and leave this one as it is.
+ * Format versions 1 and 2 as committed in {@code src/test/resources/replay-state-v1.bin} and
+ * {@code replay-state-v2.bin}: today's code must read both, and write version 2 byte for byte. If
+ * one of these tests fails, the format changed: keep reading the old versions (checkpoints of
+ * running trainers are in them), write a new version with a new golden file, and leave these as
+ * they are.
  */
 class ReplayStateGoldenTest {
 
     private static byte[] golden() throws IOException {
-        try (InputStream in = ReplayStateGoldenTest.class.getResourceAsStream(GoldenReplayState.RESOURCE)) {
-            assertThat(in).as("test resource %s", GoldenReplayState.RESOURCE).isNotNull();
+        return resource(GoldenReplayState.RESOURCE);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = ReplayStateGoldenTest.class.getResourceAsStream(name)) {
+            assertThat(in).as("test resource %s", name).isNotNull();
             return in.readAllBytes();
         }
     }
@@ -74,9 +79,32 @@ class ReplayStateGoldenTest {
     }
 
     @Test
-    void writesVersionOneByteForByte() throws IOException {
+    void writesVersionTwoByteForByte() throws IOException {
         assertThat(stateOf(GoldenReplayState.build()))
-                .as("state of GoldenReplayState.build() against %s", GoldenReplayState.RESOURCE)
-                .isEqualTo(golden());
+                .as("state of GoldenReplayState.build() against %s", GoldenReplayState.RESOURCE_V2)
+                .isEqualTo(resource(GoldenReplayState.RESOURCE_V2));
+    }
+
+    @Test
+    void versionTwoIsVersionOneWithTheCodecNameAfterThePolicyName() throws IOException {
+        byte[] v1 = golden();
+        byte[] v2 = resource(GoldenReplayState.RESOURCE_V2);
+        ByteBuffer header = ByteBuffer.wrap(v2);
+        assertThat(header.getInt(4)).isEqualTo(2);
+        int policyEnd = 12 + header.getInt(8);
+        assertThat(header.getInt(policyEnd)).isEqualTo(3);
+        assertThat(new String(v2, policyEnd + 4, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("raw");
+        // the rest, bar the version and the checksum, is version 1's bytes
+        assertThat(java.util.Arrays.copyOfRange(v2, policyEnd + 7, v2.length - 4))
+                .isEqualTo(java.util.Arrays.copyOfRange(v1, policyEnd, v1.length - 4));
+    }
+
+    @Test
+    void theRestoredVersionOneStateWritesVersionTwoThatRestoresAlike() throws IOException {
+        ReplayBuffer fromV1 = restoreGolden();
+        ReplayBuffer fromV2 = restore(stateOf(fromV1), GoldenReplayState.BUDGET_BYTES, GoldenReplayState.NUM_CLASSES,
+                GoldenReplayState.POLICY);
+        assertThat(fromV2.capacity()).isEqualTo(GoldenReplayState.CAPACITY);
+        assertLockstep(fromV1, fromV2, new SeededRandom(41), GoldenReplayState.OFFERS, 300);
     }
 }

@@ -1,0 +1,118 @@
+package io.coldstream.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coldstream.core.ByteSize;
+import io.coldstream.core.Example;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+import io.coldstream.core.StreamPosition;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.Networks;
+import io.coldstream.model.OptimizerSettings;
+import io.coldstream.replay.EvictionPolicy;
+import io.coldstream.replay.ReplayBuffer;
+import io.coldstream.replay.ReplayBuffers;
+import io.coldstream.replay.ReplayCodec;
+import io.coldstream.testkit.Allocations;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A checkpoint streams the replay buffer to disk in stored form, one pending at most, and restores exactly. */
+class ReplayCheckpointTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+    private static final Shape SHAPE = new Shape(1, 28, 28);
+
+    @TempDir
+    Path dir;
+
+    private static ReplayBuffer filled(ReplayCodec codec, String budget) {
+        ReplayBuffer buffer = ReplayBuffers.create(ByteSize.parse(budget), SHAPE, 10, EvictionPolicy.CLASS_BALANCED,
+                codec, new SeededRandom(9));
+        SeededRandom stream = new SeededRandom(10);
+        for (int i = 0; i < buffer.capacity() + 500; i++) {
+            byte[] pixels = new byte[784];
+            for (int p = 0; p < 784; p++) {
+                pixels[p] = (byte) stream.nextInt(256);
+            }
+            buffer.offer(new Example(i, stream.nextInt(10), SHAPE, pixels, new StreamPosition("t", i)));
+        }
+        return buffer;
+    }
+
+    @Test
+    void streamsTheBufferWithoutGatheringItOnTheHeapAndRestoresItExactly() throws Exception {
+        List<CheckpointManifest> committed = new ArrayList<>();
+        ReplayBuffer buffer = filled(ReplayCodec.RAW, "8MB");
+        try (Network net = Networks.create(NetworkKind.SMALL_CNN, new Shape(1, 12, 12), 3, OptimizerSettings.defaults(),
+                7, 4); CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"),
+                        dir.resolve("trained-ids.bin"), 2, CLOCK, (m, nanos) -> committed.add(m))) {
+            Network copy = net.copy();
+            long heap = Allocations.bytesAllocatedBy(() -> store.writeStreaming(copy, buffer::writeState,
+                    new byte[] {1}, 5, Map.of("train", 4L), new long[] {1, 2, 3, 4, 5}, 5));
+            assertThat(heap).as("heap bytes allocated while streaming %d bytes of replay state", buffer.bytesUsed())
+                    .isLessThan(buffer.bytesUsed() / 8);
+            store.awaitAll();
+            CheckpointStore.Found found = store.newest().orElseThrow();
+            assertThat(Files.size(found.replay())).isGreaterThan(buffer.bytesUsed());
+            ReplayBuffer restored;
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(found.replay())))) {
+                restored = ReplayBuffers.readState(in, ByteSize.parse("8MB"), SHAPE, 10, EvictionPolicy.CLASS_BALANCED,
+                        ReplayCodec.RAW);
+            }
+            byte[] expected = new byte[50 * 784];
+            byte[] actual = new byte[50 * 784];
+            int[] expectedLabels = new int[50];
+            int[] actualLabels = new int[50];
+            for (int i = 0; i < 100; i++) {
+                assertThat(restored.sample(50, actual, actualLabels)).isEqualTo(buffer.sample(50, expected,
+                        expectedLabels));
+                assertThat(actual).isEqualTo(expected);
+                assertThat(actualLabels).isEqualTo(expectedLabels);
+            }
+        }
+        try (Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("ckpt-000001");
+        }
+    }
+
+    @Test
+    void theNextCheckpointWaitsForThePreviousOneSoAtMostOneIsPending() throws Exception {
+        List<String> committed = new ArrayList<>();
+        ReplayBuffer buffer = filled(ReplayCodec.QUANTIZED, "1MB");
+        try (Network net = Networks.create(NetworkKind.SMALL_CNN, new Shape(1, 12, 12), 3, OptimizerSettings.defaults(),
+                7, 4); CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"),
+                        dir.resolve("trained-ids.bin"), 3, CLOCK, (m, nanos) -> {
+                            synchronized (committed) {
+                                committed.add(m.name());
+                            }
+                        })) {
+            for (int c = 1; c <= 3; c++) {
+                store.writeStreaming(net.copy(), buffer::writeState, new byte[] {(byte) c}, c, Map.of("train",
+                        (long) c), new long[] {c}, c);
+                synchronized (committed) {
+                    // when checkpoint c is queued, every earlier one is already durable
+                    assertThat(committed).as("committed when checkpoint %d was queued", c).hasSize(c - 1);
+                }
+            }
+            store.awaitAll();
+        }
+        assertThat(committed).containsExactly("ckpt-000001", "ckpt-000002", "ckpt-000003");
+        try (Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".staging"))).isEmpty();
+        }
+    }
+}
