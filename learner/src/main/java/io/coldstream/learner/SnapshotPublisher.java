@@ -28,6 +28,10 @@ import io.coldstream.model.SnapshotStore;
  * only then is {@code LATEST} replaced (write, fsync, atomic rename). A reader that follows
  * {@code LATEST} therefore never sees a partial snapshot, even after a crash.
  *
+ * <p>With a {@link SnapshotRetention} ({@code train --snapshot-keep N --snapshot-grace D}) old
+ * versions are deleted after each publish: beyond the newest N, never the one {@code LATEST} names,
+ * never one replaced less than D ago.
+ *
  * <p>{@link #publish} is called by the training thread with a private copy of the network; the
  * writing happens on one background thread, in order. {@link #close()} waits for it and reports a
  * failed write.
@@ -38,6 +42,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     private final Clock clock;
     private final BackgroundWriter<SnapshotManifest> writer;
     private final Consumer<SnapshotManifest> onPublished;
+    private final SnapshotRetention retention;
     private long nextVersion;
     private SnapshotManifest latest;
 
@@ -55,6 +60,18 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @param onPublished called on the writer thread once a snapshot is complete and {@code LATEST} names it
      */
     public SnapshotPublisher(Path store, Clock clock, Consumer<SnapshotManifest> onPublished) {
+        this(store, clock, SnapshotRetention.keepAll(), onPublished);
+    }
+
+    /**
+     * @param store the snapshot folder; created if missing. Versions continue after the highest present.
+     * @param clock the source of {@code createdAt}, and of "now" for the retention's grace period
+     * @param retention which old versions to delete after each publish
+     * @param onPublished called on the writer thread once a snapshot is complete and {@code LATEST} names it
+     */
+    public SnapshotPublisher(Path store, Clock clock, SnapshotRetention retention,
+            Consumer<SnapshotManifest> onPublished) {
+        this.retention = retention;
         this.store = store;
         this.clock = clock;
         this.onPublished = onPublished;
@@ -105,6 +122,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         Path model = tmp.resolve(SnapshotStore.MODEL_FILE);
         network.save(model, false);
         AtomicFiles.fsync(model);
+        CrashPoint.here("snapshot-model-written");
         SnapshotManifest manifest = SnapshotManifest.of(version, clock.instant(), examplesSeen, holdoutAccuracy,
                 AtomicFiles.sha256(model), positions, network, configuration);
         Path manifestFile = tmp.resolve(SnapshotStore.MANIFEST_FILE);
@@ -117,8 +135,48 @@ public final class SnapshotPublisher implements AutoCloseable {
         synchronized (this) {
             latest = manifest;
         }
+        prune();
         onPublished.accept(manifest);
         return manifest;
+    }
+
+    /**
+     * Deletes the versions that {@link SnapshotRetention} lets go: beyond the newest {@code keep},
+     * not the one {@code LATEST} names, and replaced at least {@code grace} ago. A version is first
+     * renamed to a hidden name (atomically, so a reader listing the store never sees half of it),
+     * then deleted. Runs on the writer thread after {@code LATEST} moved.
+     */
+    private void prune() throws IOException {
+        if (retention.keep() <= 0) {
+            return;
+        }
+        SnapshotStore snapshots = new SnapshotStore(store);
+        List<String> versions = snapshots.versions();
+        String pointed = SnapshotStore.readLatest(store);
+        java.time.Instant now = clock.instant();
+        for (int i = 0; i < versions.size() - retention.keep(); i++) {
+            String version = versions.get(i);
+            if (version.equals(pointed)) {
+                continue;
+            }
+            java.time.Instant replaced = replacedAt(snapshots, versions.get(i + 1));
+            if (replaced == null || now.isBefore(replaced.plus(retention.grace()))) {
+                continue; // still inside its grace period (or its successor's time is unknown)
+            }
+            Path doomed = store.resolve("." + version + ".deleting");
+            AtomicFiles.deleteRecursively(doomed);
+            Files.move(store.resolve(version), doomed, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.deleteRecursively(doomed);
+        }
+    }
+
+    /** @return when {@code successor} was published, which is when its predecessor was replaced */
+    private static java.time.Instant replacedAt(SnapshotStore snapshots, String successor) {
+        try {
+            return snapshots.manifest(successor).createdAt();
+        } catch (SnapshotException e) {
+            return null;
+        }
     }
 
     /** @return the newest snapshot this publisher has finished writing, or {@code null} */

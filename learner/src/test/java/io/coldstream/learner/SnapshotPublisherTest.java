@@ -71,6 +71,79 @@ class SnapshotPublisherTest {
         assertThat(SnapshotStore.readLatest(store)).isEqualTo("v000042");
     }
 
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static java.util.List<String> folders(Path store) throws Exception {
+        try (Stream<Path> left = Files.list(store)) {
+            return left.map(p -> p.getFileName().toString()).filter(n -> !n.equals("LATEST")).sorted().toList();
+        }
+    }
+
+    @Test
+    void retentionKeepsTheNewestNAndEveryVersionInsideItsGracePeriod() throws Exception {
+        Path store = dir.resolve("snapshots");
+        ManualClock clock = new ManualClock();
+        SnapshotRetention keep2 = new SnapshotRetention(2, java.time.Duration.ofMinutes(5));
+        try (Network net = tinyNetwork();
+             SnapshotPublisher publisher = new SnapshotPublisher(store, clock, keep2, m -> { })) {
+            for (int i = 0; i < 4; i++) {
+                publisher.publish(net.copy(), i, null, Map.of(), Map.of());
+                publisher.awaitAll();
+                clock.advance(java.time.Duration.ofMinutes(1));
+            }
+            // v1..v3 were replaced 3, 2 and 1 minutes ago: all inside the 5-minute grace
+            assertThat(folders(store)).containsExactly("v000001", "v000002", "v000003", "v000004");
+            clock.advance(java.time.Duration.ofMinutes(3)); // v1 replaced 6 min ago, v2 5 min ago, v3 4 min ago
+            publisher.publish(net.copy(), 5, null, Map.of(), Map.of());
+            publisher.awaitAll();
+            assertThat(folders(store)).containsExactly("v000003", "v000004", "v000005");
+            clock.advance(java.time.Duration.ofMinutes(10));
+            publisher.publish(net.copy(), 6, null, Map.of(), Map.of());
+            publisher.awaitAll();
+            assertThat(folders(store)).containsExactly("v000005", "v000006");
+        }
+        assertThat(SnapshotStore.readLatest(store)).isEqualTo("v000006");
+    }
+
+    @Test
+    void retentionNeverDeletesTheVersionLatestNames() throws Exception {
+        Path store = dir.resolve("snapshots");
+        ManualClock clock = new ManualClock();
+        try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, clock,
+                new SnapshotRetention(1, java.time.Duration.ZERO), m -> { })) {
+            for (int i = 1; i <= 5; i++) {
+                String version = publisher.publish(net.copy(), i, null, Map.of(), Map.of());
+                publisher.awaitAll();
+                clock.advance(java.time.Duration.ofSeconds(1));
+                assertThat(SnapshotStore.readLatest(store)).isEqualTo(version);
+                assertThat(folders(store)).containsExactly(version);
+                new SnapshotStore(store).verify(version); // whole and matching its checksum
+            }
+        }
+    }
+
     @Test
     void aSnapshotRestoresToTheSameModel() throws Exception {
         Path store = dir.resolve("snapshots");

@@ -35,6 +35,18 @@ public interface Network extends AutoCloseable {
      */
     void predict(float[] features, int count, int[] predictedOut);
 
+    /**
+     * Computes the class probabilities (softmax output) of each of the first {@code count} rows of
+     * {@code features}, in inference mode, as {@link #predict} does; the most probable class of a
+     * row is the one {@link #predict} answers.
+     *
+     * @param features NCHW floats in {@code [0,1]}, at least {@code count * inputShape().elementCount()}
+     * @param count rows to predict, {@code >= 1}
+     * @param probabilitiesOut receives row {@code i}'s probability of class {@code c} at index
+     *     {@code i * numClasses() + c}; at least {@code count * numClasses()} long. Each row sums to 1
+     */
+    void predictProbabilities(float[] features, int count, float[] probabilitiesOut);
+
     /** @return the input shape of one example */
     Shape inputShape();
 

@@ -88,6 +88,38 @@ abstract class NetworkContract {
     }
 
     @Test
+    void probabilitiesSumToOneAgreeWithPredictAndDoNotDependOnTheBatch() {
+        try (Network net = smallCnn(4)) {
+            MiniBatch batch = randomBatch(MNIST, 10, 8, 7);
+            for (int i = 0; i < 5; i++) {
+                net.fit(batch);
+            }
+            float[] p = new float[8 * 10];
+            net.predictProbabilities(batch.features(), 8, p);
+            int[] predicted = predict(net, batch);
+            for (int row = 0; row < 8; row++) {
+                double sum = 0;
+                int best = 0;
+                for (int c = 0; c < 10; c++) {
+                    float v = p[row * 10 + c];
+                    assertThat(v).isBetween(0f, 1f);
+                    sum += v;
+                    best = v > p[row * 10 + best] ? c : best;
+                }
+                assertThat(sum).as("row %d sums to 1", row).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+                assertThat(best).as("row %d's most probable class", row).isEqualTo(predicted[row]);
+            }
+            // one row alone answers what it answered inside the batch (inference mode: rows are independent)
+            float[] single = new float[10];
+            float[] third = Arrays.copyOfRange(batch.features(), 2 * MNIST.elementCount(), 3 * MNIST.elementCount());
+            net.predictProbabilities(third, 1, single);
+            for (int c = 0; c < 10; c++) {
+                assertThat(single[c]).isCloseTo(p[20 + c], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void equalSeedsGiveEqualWeightsAndSteps() {
         MiniBatch batch = randomBatch(MNIST, 10, 33, 9);
         try (Network a = smallCnn(11); Network b = smallCnn(11); Network c = smallCnn(12)) {

@@ -103,6 +103,31 @@ public final class Dl4jNetwork implements Network {
         }
     }
 
+    @Override
+    public void predictProbabilities(float[] features, int count, float[] probabilitiesOut) {
+        int max = predictFeatures.length - 1;
+        int row = shape.elementCount();
+        for (int start = 0; start < count; start += max) {
+            int n = Math.min(max, count - start);
+            INDArray x = predictFeatures[n];
+            if (x == null) {
+                x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
+                predictFeatures[n] = x;
+            }
+            FloatBuffer buf = x.data().asNioFloat();
+            buf.clear();
+            buf.put(features, start * row, n * row);
+            INDArray out = graph.outputSingle(false, x);
+            for (int i = 0; i < n; i++) {
+                int at = (start + i) * numClasses;
+                for (int c = 0; c < numClasses; c++) {
+                    probabilitiesOut[at + c] = out.getFloat(i, c);
+                }
+            }
+            out.close();
+        }
+    }
+
     private static void copyInto(INDArray target, float[] source, int length) {
         FloatBuffer buf = target.data().asNioFloat();
         buf.clear();

@@ -250,6 +250,23 @@ public final class PtNetwork implements Network {
         }
     }
 
+    /** As {@link #predict}, in chunks of up to 256 rows, with the softmax of the logits. */
+    @Override
+    public void predictProbabilities(float[] features, int count, float[] probabilitiesOut) {
+        int row = shape.elementCount();
+        for (int start = 0; start < count; start += PREDICT_BATCH) {
+            int n = Math.min(PREDICT_BATCH, count - start);
+            int rows = fill(predictBytes, predictFloats, features, start * row, row, n);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray x = scope.create(predictBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(),
+                        shape.height(), shape.width()), DataType.FLOAT32);
+                NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+                float[] p = logits.softmax(1).toFloatArray();
+                System.arraycopy(p, 0, probabilitiesOut, start * numClasses, n * numClasses);
+            }
+        }
+    }
+
     @Override
     public Shape inputShape() {
         return shape;

@@ -1,0 +1,287 @@
+package io.coldstream.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.coldstream.core.AtomicFiles;
+import io.coldstream.core.MiniBatch;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.Shape;
+import io.coldstream.learner.SnapshotPublisher;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.NetworkKind;
+import io.coldstream.model.Networks;
+import io.coldstream.model.OptimizerSettings;
+import io.coldstream.serving.ModelHandle;
+import io.coldstream.serving.PredictServer;
+import io.coldstream.serving.ServerOptions;
+import io.coldstream.serving.ServingOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The serving benchmarks of the small CNN (1x28x28, 10 classes) on both engines: predict latency at
+ * batch 1 in-process and over loopback HTTP (p50, p99), HTTP throughput at 1, 8 and 32 clients, the
+ * time from a new {@code LATEST} to the first answer from it, and how a training step's time changes
+ * while a snapshot is being published. Writes JSON to the file given as the first argument.
+ *
+ * <p>Run: {@code java -cp ... io.coldstream.bench.ServingBench serving.json [seconds-per-case]}.
+ */
+public final class ServingBench {
+
+    private static final Shape SHAPE = new Shape(1, 28, 28);
+
+    private ServingBench() {
+    }
+
+    /**
+     * @param args output file, then optionally seconds per throughput case (default 5)
+     * @throws Exception on any failure
+     */
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "serving.json");
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+        Networks.startEngine(NetworkEngine.DL4J, 0, true);
+        Map<String, Object> results = new LinkedHashMap<>();
+        for (NetworkEngine engine : NetworkEngine.values()) {
+            results.put(engine.cliName(), engine(engine, seconds));
+        }
+        results.put("stepWhilePublishing", stepWhilePublishing(NetworkEngine.DL4J));
+        results.put("stepWhilePublishingPytorch", stepWhilePublishing(NetworkEngine.PYTORCH));
+        byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(results);
+        Files.write(out, json);
+        System.out.println(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, Object> engine(NetworkEngine engine, double seconds) throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        Path dir = Files.createTempDirectory("coldstream-serving-bench");
+        Path store = dir.resolve("snapshots");
+        MiniBatch batch = batch(33, 1);
+        try (Network net = Networks.create(engine, NetworkKind.SMALL_CNN, SHAPE, 10, OptimizerSettings.defaults(), 1,
+                33); SnapshotPublisher publisher = new SnapshotPublisher(store, Clock.systemUTC())) {
+            net.fit(batch);
+            publisher.publish(net.copy(), 1, null, Map.of(), Map.of());
+            publisher.awaitAll();
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            try (ModelHandle handle = ModelHandle.open(dir, ServingOptions.defaults(), registry)) {
+                handle.awaitReady(Duration.ofSeconds(30));
+                float[] one = Arrays.copyOf(batch(1, 2).features(), SHAPE.elementCount());
+                // in-process latency at batch 1
+                for (int i = 0; i < 300; i++) {
+                    handle.predict(one, 1);
+                }
+                long[] inProcess = new long[2000];
+                for (int i = 0; i < inProcess.length; i++) {
+                    long t0 = System.nanoTime();
+                    handle.predict(one, 1);
+                    inProcess[i] = System.nanoTime() - t0;
+                }
+                r.put("inProcessBatch1Ms", percentiles(inProcess));
+                try (PredictServer server = PredictServer.start(handle, ServerOptions.loopback(0), registry)) {
+                    byte[] record = record(one);
+                    URI uri = URI.create("http://127.0.0.1:" + server.port() + "/predict");
+                    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                    HttpRequest request = HttpRequest.newBuilder(uri)
+                            .header("Content-Type", PredictServer.RECORD_TYPE)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(record)).build();
+                    for (int i = 0; i < 300; i++) {
+                        send(client, request);
+                    }
+                    long[] http = new long[2000];
+                    for (int i = 0; i < http.length; i++) {
+                        long t0 = System.nanoTime();
+                        send(client, request);
+                        http[i] = System.nanoTime() - t0;
+                    }
+                    r.put("httpBatch1Ms", percentiles(http));
+                    Map<String, Object> throughput = new LinkedHashMap<>();
+                    for (int clients : new int[] {1, 8, 32}) {
+                        throughput.put(String.valueOf(clients), throughput(request, clients, seconds));
+                    }
+                    r.put("httpThroughputPerSecond", throughput);
+                }
+                // the same with dynamic batching (up to 32 rows, waiting at most 2 ms)
+                PrometheusMeterRegistry batchedRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                ServingOptions batched = ServingOptions.builder().maxBatch(32).maxDelay(Duration.ofMillis(2)).build();
+                try (ModelHandle bh = ModelHandle.open(dir, batched, batchedRegistry);
+                     PredictServer server = PredictServer.start(bh, ServerOptions.loopback(0), batchedRegistry)) {
+                    bh.awaitReady(Duration.ofSeconds(30));
+                    URI uri = URI.create("http://127.0.0.1:" + server.port() + "/predict");
+                    HttpRequest request = HttpRequest.newBuilder(uri)
+                            .header("Content-Type", PredictServer.RECORD_TYPE)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(record(one))).build();
+                    Map<String, Object> throughput = new LinkedHashMap<>();
+                    for (int clients : new int[] {1, 8, 32}) {
+                        throughput.put(String.valueOf(clients), throughput(request, clients, seconds));
+                    }
+                    r.put("httpThroughputPerSecondBatched", throughput);
+                    r.put("batchedMeanRowsPerPass", batchedRegistry.get("coldstream.serving.batch.size").summary()
+                            .mean());
+                }
+                // time from a new LATEST to the first answer from it
+                List<Double> swapMs = new ArrayList<>();
+                for (int v = 2; v <= 11; v++) {
+                    net.fit(batch);
+                    String version = publisher.publish(net.copy(), v, null, Map.of(), Map.of());
+                    publisher.awaitAll();
+                    long t0 = System.nanoTime(); // LATEST was just written
+                    while (!handle.predict(one, 1).version().equals(version)) {
+                        Thread.sleep(1);
+                    }
+                    swapMs.add((System.nanoTime() - t0) / 1e6);
+                }
+                r.put("latestToFirstAnswerMs", swapMs);
+            }
+        } finally {
+            AtomicFiles.deleteRecursively(dir);
+        }
+        return r;
+    }
+
+    private static Map<String, Object> stepWhilePublishing(NetworkEngine engine) throws Exception {
+        Path dir = Files.createTempDirectory("coldstream-serving-bench");
+        MiniBatch batch = batch(51, 3);
+        List<Long> quiet = new ArrayList<>();
+        List<Long> publishing = new ArrayList<>();
+        try (Network net = Networks.create(engine, NetworkKind.SMALL_CNN, SHAPE, 10, OptimizerSettings.defaults(), 1,
+                51); SnapshotPublisher publisher = new SnapshotPublisher(dir, Clock.systemUTC())) {
+            for (int i = 0; i < 20; i++) {
+                net.fit(batch);
+            }
+            for (int round = 0; round < 10; round++) {
+                for (int i = 0; i < 10; i++) {
+                    long t0 = System.nanoTime();
+                    net.fit(batch);
+                    quiet.add(System.nanoTime() - t0);
+                }
+                long c0 = System.nanoTime();
+                publisher.publish(net.copy(), round, null, Map.of(), Map.of()); // the copy is on the step's thread
+                long copy = System.nanoTime() - c0;
+                List<Long> during = new ArrayList<>();
+                boolean first = true;
+                while (publisher.latest() == null || !publisher.latest().version().equals(String.format("v%06d",
+                        round + 1))) {
+                    long t0 = System.nanoTime();
+                    net.fit(batch);
+                    during.add(System.nanoTime() - t0 + (first ? copy : 0));
+                    first = false;
+                }
+                publishing.addAll(during);
+            }
+            publisher.awaitAll();
+        } finally {
+            AtomicFiles.deleteRecursively(dir);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        double quietMedian = median(quiet);
+        r.put("batch", 51);
+        r.put("medianStepMs", quietMedian / 1e6);
+        r.put("medianStepWhilePublishingMs", median(publishing) / 1e6);
+        r.put("maxStepWhilePublishingMs", publishing.stream().mapToLong(Long::longValue).max().orElse(0) / 1e6);
+        r.put("stepsWhilePublishing", publishing.size());
+        r.put("medianRatio", median(publishing) / quietMedian);
+        return r;
+    }
+
+    private static double median(List<Long> values) {
+        long[] a = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return a.length == 0 ? 0 : a[a.length / 2];
+    }
+
+    private static Map<String, Object> throughput(HttpRequest request, int clients, double seconds)
+            throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        if (send(client, request) == 200) {
+                            done.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        Thread.sleep(1000); // warm-up
+        long d0 = done.get();
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        long d1 = done.get();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("requestsPerSecond", (d1 - d0) / elapsed);
+        r.put("failed", failed.get());
+        return r;
+    }
+
+    private static int send(HttpClient client, HttpRequest request) throws Exception {
+        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return r.statusCode();
+    }
+
+    private static Map<String, Object> percentiles(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("p50", s[s.length / 2] / 1e6);
+        r.put("p99", s[(int) (s.length * 0.99)] / 1e6);
+        r.put("max", s[s.length - 1] / 1e6);
+        r.put("n", s.length);
+        return r;
+    }
+
+    private static MiniBatch batch(int rows, long seed) {
+        MiniBatch batch = new MiniBatch(rows, SHAPE, 10);
+        SeededRandom random = new SeededRandom(seed);
+        byte[] pixels = new byte[SHAPE.elementCount()];
+        for (int row = 0; row < rows; row++) {
+            for (int i = 0; i < pixels.length; i++) {
+                pixels[i] = (byte) random.nextInt(256);
+            }
+            batch.setRow(row, pixels, 0, random.nextInt(10));
+        }
+        batch.setSize(rows);
+        return batch;
+    }
+
+    private static byte[] record(float[] features) {
+        ByteBuffer b = ByteBuffer.allocate(24 + features.length);
+        b.putInt(0x43534558).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
+        b.putInt(SHAPE.channels()).putInt(SHAPE.height()).putInt(SHAPE.width());
+        for (float f : features) {
+            b.put((byte) Math.round(f * 255f));
+        }
+        return b.array();
+    }
+}

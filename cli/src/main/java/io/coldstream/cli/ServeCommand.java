@@ -1,0 +1,128 @@
+package io.coldstream.cli;
+
+import io.coldstream.core.ByteSize;
+import io.coldstream.core.ConfigurationException;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.Networks;
+import io.coldstream.serving.ModelHandle;
+import io.coldstream.serving.PredictServer;
+import io.coldstream.serving.ServerOptions;
+import io.coldstream.serving.ServingOptions;
+import io.coldstream.serving.VersionPolicy;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code coldstream serve}: answers predictions over HTTP from a snapshot store while a trainer
+ * publishes into it, swapping to each new verified version between requests. Runs until SIGTERM or
+ * Ctrl-C, then stops accepting, lets in-flight requests finish and exits 0.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve predictions over HTTP from a snapshot store (a run's --out folder), following new"
+                + " snapshots as training goes on: POST /predict, GET /health, /versions, /metrics.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--store", paramLabel = "DIR", required = true,
+            description = "a training run's --out folder, or any folder holding snapshots/ (or LATEST)")
+    Path store;
+
+    @Option(names = "--port", paramLabel = "P", description = "port to listen on, 0 = any free one (default 8080)")
+    int port = 8080;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "address to bind (default 127.0.0.1)")
+    String host = "127.0.0.1";
+
+    @Option(names = "--max-body", paramLabel = "SIZE", description = "largest request body; larger gets 413 (default 1MB)")
+    String maxBody = "1MB";
+
+    @Option(names = "--version", paramLabel = "POLICY",
+            description = "latest (default: follow LATEST) or pinned:VERSION (serve that one only)")
+    String version = "latest";
+
+    @Option(names = "--max-batch", paramLabel = "N", description = "most rows per forward pass (default 64)")
+    int maxBatch = 64;
+
+    @Option(names = "--max-delay", paramLabel = "MS",
+            description = "dynamic batching: gather concurrent requests into one forward pass of up to --max-batch"
+                    + " rows, waiting at most MS milliseconds for more (0 = only what is queued; default: off)")
+    Integer maxDelayMs;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "engine threads; bin/coldstream passes it to OMP_NUM_THREADS (default: the runtime's)")
+    int threads;
+
+    @Option(names = "--http-threads", paramLabel = "N", description = "request threads (default 16)")
+    int httpThreads = 16;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> problems = new ArrayList<>();
+        long bodyBytes = 0;
+        try {
+            bodyBytes = ByteSize.parse(maxBody).bytes();
+        } catch (RuntimeException e) {
+            problems.add("--max-body was '" + maxBody + "' but it must be a size such as 1MB or 512KB");
+        }
+        VersionPolicy policy = null;
+        try {
+            policy = VersionPolicy.parse(version);
+        } catch (ConfigurationException e) {
+            problems.add("--" + e.getMessage());
+        }
+        if (!Files.isDirectory(store)) {
+            problems.add("--store was '" + store + "' but it must be an existing folder (a run's --out folder)");
+        }
+        if (maxDelayMs != null && maxDelayMs < 0) {
+            problems.add("--max-delay was " + maxDelayMs + " but it must be >= 0 milliseconds");
+        }
+        if (maxBatch < 1) {
+            problems.add("--max-batch was " + maxBatch + " but it must be >= 1");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join("; ", problems));
+        }
+        ServerOptions serverOptions = new ServerOptions(host, port, bodyBytes, httpThreads, Duration.ofSeconds(10));
+        Networks.startEngine(NetworkEngine.DL4J, threads, true);
+        PrintWriter err = spec.commandLine().getErr();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ModelHandle handle = ModelHandle.open(store,
+                ServingOptions.builder().policy(policy).maxBatch(maxBatch)
+                        .maxDelay(maxDelayMs == null ? null : Duration.ofMillis(maxDelayMs)).build(), registry);
+        PredictServer server;
+        try {
+            server = PredictServer.start(handle, serverOptions, registry);
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        err.println("serving:  http://" + server.host() + ":" + server.port() + "/predict from " + store + " ("
+                + policy + ", " + handle.version().map(v -> "now " + v).orElse("waiting for a snapshot") + ")");
+        err.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // SIGTERM / Ctrl-C: stop accepting, finish in-flight requests, then release the model
+            server.close();
+            handle.close();
+            registry.close();
+            stopped.countDown();
+        }, "coldstream-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+        return 0;
+    }
+}

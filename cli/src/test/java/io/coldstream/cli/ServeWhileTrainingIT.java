@@ -1,0 +1,198 @@
+package io.coldstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.core.MiniBatch;
+import io.coldstream.model.Network;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.Networks;
+import io.coldstream.model.SnapshotStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real trainer process publishes snapshots while a real {@code coldstream serve} process answers
+ * clients over loopback HTTP: no failed request, versions never backwards per client, every answer
+ * from a published version and equal to what that snapshot computes offline; then SIGTERM.
+ */
+class ServeWhileTrainingIT {
+
+    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Process launch(String name, String... args) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(LAUNCHER.toString())));
+        pb.command().addAll(List.of(args));
+        pb.redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
+                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
+        pb.environment().put("DJL_CACHE_DIR", System.getProperty("DJL_CACHE_DIR", dir.resolve("djl").toString()));
+        return pb.start();
+    }
+
+    private String err(String name) throws Exception {
+        return Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void servesEverySnapshotOfARunningTrainerWithoutAFailedRequest() throws Exception {
+        Path out = dir.resolve("run");
+        Files.createDirectories(out);
+        Process serve = launch("serve", "serve", "--store", out.toString(), "--port", "0");
+        int port = awaitPort(serve);
+        Process train = launch("train", "train", "--out", out.toString(), "--limit", "260", "--snapshot-every",
+                "10", "--replay-k", "8", "--holdout-every", "0", "--checkpoint-every", "0", "--metrics-every",
+                "1000", "--seed", "3");
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (status(client, port, "/health") != 200) {
+            assertThat(System.nanoTime()).as("serve ready: %s", err("train")).isLessThan(deadline);
+            assertThat(serve.isAlive()).as(err("serve")).isTrue();
+            Thread.sleep(100);
+        }
+        byte[] pixels = new byte[784];
+        new Random(5).nextBytes(pixels);
+        byte[] record = record(pixels);
+        int clients = 4;
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger backwards = new AtomicInteger();
+        AtomicInteger answers = new AtomicInteger();
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, float[]> firstAnswer = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Thread t = new Thread(() -> {
+                long last = 0;
+                while (!stop.get()) {
+                    try {
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/predict"))
+                                .header("Content-Type", "application/x-coldstream-record")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(record)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            failed.incrementAndGet();
+                            failures.add(r.statusCode() + " " + r.body());
+                            continue;
+                        }
+                        JsonNode n = JSON.readTree(r.body());
+                        String version = n.get("version").asText();
+                        long number = SnapshotStore.versionNumber(version);
+                        if (number < last) {
+                            backwards.incrementAndGet();
+                        }
+                        last = number;
+                        answers.incrementAndGet();
+                        JsonNode probs = n.get("predictions").get(0).get("probabilities");
+                        float[] p = new float[probs.size()];
+                        for (int i = 0; i < p.length; i++) {
+                            p[i] = (float) probs.get(i).asDouble();
+                        }
+                        firstAnswer.putIfAbsent(version, p);
+                    } catch (Exception e) {
+                        failed.incrementAndGet();
+                        failures.add(e.toString());
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        assertThat(train.waitFor(5, TimeUnit.MINUTES)).as("trainer finished").isTrue();
+        assertThat(train.exitValue()).as(err("train")).isZero();
+        Path store = out.resolve("snapshots");
+        String last = SnapshotStore.readLatest(store);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!firstAnswer.containsKey(last) && System.nanoTime() < end) {
+            Thread.sleep(50);
+        }
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        List<String> published = new SnapshotStore(store).versions();
+        assertThat(published).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(failed.get()).as("failed requests of %d: %s", answers.get() + failed.get(),
+                failures.stream().limit(3).toList()).isZero();
+        assertThat(backwards.get()).as("answers from a version older than the one before").isZero();
+        assertThat(published).containsAll(firstAnswer.keySet());
+        assertThat(firstAnswer).containsKey(last);
+        assertThat(firstAnswer.size()).as("versions answered from").isGreaterThanOrEqualTo(5);
+        float[] features = new float[784];
+        for (int i = 0; i < 784; i++) {
+            features[i] = (pixels[i] & 0xff) * MiniBatch.PIXEL_SCALE;
+        }
+        // the same engine set-up as the serve command (oneDNN layers), so the same kernels run
+        Networks.startEngine(NetworkEngine.DL4J, 0, true);
+        for (Map.Entry<String, float[]> e : firstAnswer.entrySet()) {
+            try (Network net = new SnapshotStore(store).load(e.getKey(), 1)) {
+                float[] expected = new float[10];
+                net.predictProbabilities(features, 1, expected);
+                assertThat(e.getValue()).as("%s over HTTP vs offline", e.getKey()).containsExactly(expected);
+            }
+        }
+        System.out.printf("%d answers from %d of %d versions, 0 failed%n", answers.get(), firstAnswer.size(),
+                published.size());
+
+        // SIGTERM: the server stops cleanly
+        serve.destroy();
+        assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stopped on SIGTERM").isTrue();
+        assertThat(serve.exitValue()).isIn(0, 143);
+        assertThat(err("serve")).doesNotContain("Exception").doesNotContain("ERROR");
+    }
+
+    private int awaitPort(Process serve) throws Exception {
+        Pattern p = Pattern.compile("serving: +http://127\\.0\\.0\\.1:(\\d+)/predict");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < deadline) {
+            Matcher m = p.matcher(err("serve"));
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
+            }
+            assertThat(serve.isAlive()).as(err("serve")).isTrue();
+            Thread.sleep(100);
+        }
+        throw new AssertionError("serve printed no address: " + err("serve"));
+    }
+
+    private static int status(HttpClient client, int port, String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static byte[] record(byte[] pixels) {
+        ByteBuffer b = ByteBuffer.allocate(24 + pixels.length);
+        b.putInt(0x43534558).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
+        b.putInt(1).putInt(28).putInt(28).put(pixels);
+        return b.array();
+    }
+}
