@@ -26,6 +26,7 @@ public final class Nd4jCpu {
     public static final class Environment {
 
         private static final Environment INSTANCE = new Environment();
+        private static final String BINDING = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
 
         private Environment() {
         }
@@ -35,9 +36,21 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
-        /** @return whether the loaded libnd4j was built with oneDNN and uses it */
+        /**
+         * Asks the real binding by reflection, so that this module compiles without the CPU backend
+         * (a {@code -Pcuda} build may start ND4J on CUDA, where DL4J does not ask).
+         *
+         * @return whether the loaded libnd4j was built with oneDNN and uses it; {@code false} when the
+         *     CPU backend is not on the class path
+         */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> env = Class.forName(BINDING);
+                Object instance = env.getMethod("getInstance").invoke(null);
+                return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
         }
     }
 }

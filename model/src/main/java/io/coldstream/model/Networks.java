@@ -3,6 +3,7 @@ package io.coldstream.model;
 import io.coldstream.backend.Backend;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.backend.BackendSettings;
+import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.ModelException;
 import io.coldstream.core.Shape;
 import io.coldstream.model.internal.Dl4jModels;
@@ -119,7 +120,30 @@ public final class Networks {
      * @return what is in use, with the reasons
      */
     public static BackendReport startEngine(NetworkEngine engine, int threads, boolean oneDnnLayers) {
-        return engine == NetworkEngine.PYTORCH ? PtEngines.start(threads)
-                : Backend.start(new BackendSettings(threads, oneDnnLayers));
+        return startEngine(engine, new BackendSettings(threads, oneDnnLayers));
+    }
+
+    /**
+     * Starts the engine's native runtime and reports what runs: for Deeplearning4j the ND4J backend
+     * (CUDA on the chosen device where the build has it and a GPU is usable, else the CPU), for
+     * PyTorch libtorch on the CPU. The report includes the engine's workspace mode.
+     *
+     * @param engine the engine
+     * @param settings threads, oneDNN layers, device, whether a GPU is required
+     * @return what is in use, with the reasons
+     * @throws ConfigurationException when a GPU is required and the engine cannot have one
+     */
+    public static BackendReport startEngine(NetworkEngine engine, BackendSettings settings) {
+        if (engine == NetworkEngine.PYTORCH) {
+            if (settings.requireGpu()) {
+                throw new ConfigurationException("--require-gpu was given but the PyTorch engine runs on the CPU"
+                        + " only: no CUDA build of libtorch " + PtEngines.LIBTORCH_VERSION + " for DJL is served from"
+                        + " Maven Central (see README, Training on a GPU); use --engine dl4j on a -Pcuda build");
+            }
+            return PtEngines.start(settings.threads()).withWorkspaceMode("none (libtorch's caching allocator)",
+                    "workspace mode: none; libtorch reuses memory through its own allocator");
+        }
+        return Backend.start(settings).withWorkspaceMode(Dl4jModels.WORKSPACE_MODE, "workspace mode "
+                + Dl4jModels.WORKSPACE_MODE + ": with workspaces off the small CNN's step took twice as long");
     }
 }

@@ -48,6 +48,9 @@ public final class Dl4jModels {
         };
     }
 
+    /** The workspace and cache modes {@link #base} gives every network, as the backend report shows them. */
+    public static final String WORKSPACE_MODE = "ENABLED (training and inference), cache mode DEVICE";
+
     private static NeuralNetConfiguration.Builder base(OptimizerSettings optimizer, long seed, ConvolutionMode mode) {
         Nesterovs updater = optimizer.schedule().isConstant()
                 ? new Nesterovs(optimizer.learningRate(), optimizer.momentum())

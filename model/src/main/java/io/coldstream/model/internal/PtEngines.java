@@ -14,6 +14,9 @@ import java.util.List;
  */
 public final class PtEngines {
 
+    /** The libtorch version of the {@code pytorch-native-cpu} jar this build uses. */
+    public static final String LIBTORCH_VERSION = "2.7.1";
+
     private PtEngines() {
     }
 
@@ -64,6 +67,8 @@ public final class PtEngines {
         reasons.add("native library from the pytorch-native-cpu jar, unpacked into " + ai.djl.util.Utils.getEngineCacheDir(
                 "pytorch") + "; nothing is downloaded (ai.djl.offline=true)");
         reasons.add("convolutions run on oneDNN inside libtorch (batches of two rows or more; see PtNetwork)");
+        reasons.add("device CPU: the only libtorch this build has; no CUDA build of libtorch " + LIBTORCH_VERSION
+                + " for DJL is served from Maven Central");
         return new BackendReport("PyTorch", engine.getVersion() + " via DJL " + djlVersion()
                 + " (pytorch-native-cpu linux-x86_64)", "CPU", JniUtils.getNumThreads(), "FLOAT", "libtorch", true,
                 reasons);
