@@ -1,6 +1,8 @@
 package io.coldstream.cli;
 
+import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.Setting;
+import io.coldstream.core.SettingType;
 import io.coldstream.eval.ReportFiles;
 import io.coldstream.eval.RunReport;
 import io.coldstream.eval.RunResults;
@@ -12,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -50,15 +54,33 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         TrainerConfig.Builder builder = TrainerConfig.builder().nameKeysAsFlags();
+        List<String> fileProblems = List.of();
         if (configFile != null) {
-            ConfigFile.read(configFile).forEach(builder::set);
+            try {
+                ConfigFile.read(configFile).forEach(builder::set);
+            } catch (ConfigurationException e) {
+                fileProblems = e.problems(); // reported together with the flags' problems below
+            }
         }
         given().forEach(builder::set);
         if (!builder.isSet("out")) {
             builder.set("--out", Path.of("runs", LocalDateTime.now()
                     .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT))).toString());
         }
-        TrainerConfig config = builder.build();
+        TrainerConfig config;
+        try {
+            config = builder.build();
+        } catch (ConfigurationException e) {
+            if (fileProblems.isEmpty()) {
+                throw e;
+            }
+            List<String> all = new ArrayList<>(fileProblems);
+            all.addAll(e.problems());
+            throw new ConfigurationException(all);
+        }
+        if (!fileProblems.isEmpty()) {
+            throw new ConfigurationException(fileProblems);
+        }
         try (MetricsServer server = config.metricsPort() > 0
                 ? MetricsServer.start(config.metricsHost(), config.metricsPort()) : null) {
             MeterRegistry registry = server != null ? server.registry() : new SimpleMeterRegistry();
@@ -120,11 +142,15 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec spec) {
             for (Setting<?> setting : TrainerSettings.table().settings()) {
-                spec.addOption(OptionSpec.builder(setting.flag())
+                OptionSpec.Builder option = OptionSpec.builder(setting.flag())
                         .paramLabel(setting.label())
                         .type(String.class)
-                        .description(setting.doc() + " (default: " + setting.defaultText() + ")")
-                        .build());
+                        .description(setting.doc() + " (default: " + setting.defaultText() + ")");
+                if (setting.type() == SettingType.BOOLEAN) {
+                    // a bare boolean flag (--require-gpu) means true
+                    option.arity("0..1").fallbackValue("true");
+                }
+                spec.addOption(option.build());
             }
             return spec;
         }

@@ -3,6 +3,7 @@ package io.coldstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.coldstream.core.Setting;
+import io.coldstream.core.SettingType;
 import io.coldstream.learner.TrainerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -127,7 +128,9 @@ class ColdstreamCliTest {
         String help = run("train", "--help").out().replaceAll("\\s+", "");
         assertThat(help).contains("--config=FILE");
         for (Setting<?> s : TrainerSettings.table().settings()) {
-            assertThat(help).contains(s.flag() + "=" + s.label())
+            // a boolean flag may be given alone (--require-gpu means --require-gpu true)
+            String usage = s.type() == SettingType.BOOLEAN ? s.flag() + "[=" + s.label() + "]" : s.flag() + "=" + s.label();
+            assertThat(help).contains(usage)
                     .contains((s.doc() + " (default: " + s.defaultText() + ")").replaceAll("\\s+", ""));
         }
         assertThat(help).contains("(default:16MB)", "(default:runs/<date-time>)", "(default:wholestream)");

@@ -41,7 +41,7 @@ import io.coldstream.model.Network;
  * big-endian longs; each checkpoint records how many of its entries it covers.
  *
  * <p>Writing happens on one background thread, in order: append the new ids to the journal and
- * fsync it; write the files into a hidden temporary folder and fsync each; write the manifest;
+ * fsync it (and, when the journal is new, the output folder); write the files into a hidden temporary folder and fsync each; write the manifest;
  * fsync the folder; rename it atomically to its name; fsync the parent; delete checkpoints beyond
  * the newest {@code keep}. Only then is the checkpoint committed (the callback runs, such as a
  * Kafka offset commit). The previous checkpoint stays until the new one is complete, so a crash at
@@ -121,7 +121,10 @@ public final class CheckpointStore implements AutoCloseable {
         this.clock = clock;
         this.onCommitted = onCommitted;
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                fsyncParent(dir); // the new folder's entry is durable before any checkpoint in it
+            }
             this.nextSequence = highest(dir) + 1;
         } catch (IOException e) {
             throw new SnapshotException("could not create the checkpoint folder " + dir + ": " + e.getMessage(), e);
@@ -146,23 +149,92 @@ public final class CheckpointStore implements AutoCloseable {
             Map<String, Long> positions, long[] newIds, long journalLength) {
         String name = String.format("ckpt-%06d", nextSequence++);
         Map<String, Long> pos = Map.copyOf(positions);
+        try {
+            writer.submit(() -> {
+                try (network) {
+                    return writeNow(name, network, file -> Files.write(file, replayState), trainerState, examplesSeen,
+                            pos, newIds, journalLength);
+                }
+            });
+        } catch (SnapshotException e) {
+            network.close();
+            throw stopping(e);
+        }
+        return name;
+    }
+
+    /**
+     * The write-failure policy: a checkpoint that cannot be written stops the run (no retry, since a
+     * full or failing disk rarely heals by itself). The failed one is left in its hidden temporary
+     * folder, which resuming ignores; the message says which complete checkpoint a rerun resumes from.
+     */
+    private SnapshotException stopping(SnapshotException e) {
+        CheckpointManifest kept = latest;
+        return new SnapshotException(e.getMessage() + "; the run stops: " + (kept == null
+                ? "no checkpoint is complete yet, so a rerun with the same --out starts over"
+                : "the newest complete checkpoint, " + kept.name() + " at " + kept.examplesSeen()
+                        + " examples, is kept and a rerun with the same --out resumes from it"), e.getCause());
+    }
+
+    /**
+     * Takes a checkpoint whose replay state is streamed to disk rather than gathered in memory, with
+     * at most one checkpoint pending: first waits until the previous checkpoint is written (so a
+     * step waits at most one checkpoint's write time, and only when checkpoints come faster than
+     * they can be written), then streams {@code replay} through a 64 KiB buffer into a hidden
+     * staging file in the checkpoint folder, on the calling thread (the bytes go to the page cache;
+     * fsync and checksums happen on the writer thread), then queues the rest as {@link #write} does.
+     * The replay state never exists as one array, so a buffer over 2 GiB can be checkpointed.
+     *
+     * @param network a private copy of the model with its optimiser state
+     * @param replay writes the replay buffer's state, called once on this thread before returning
+     * @param trainerState the trainer's state
+     * @param examplesSeen examples trained on
+     * @param positions per partition, the offset of the last example included
+     * @param newIds ids of the examples trained on since the previous checkpoint, in order
+     * @param journalLength the journal's length once {@code newIds} are appended
+     * @return the checkpoint's name
+     * @throws SnapshotException if the previous checkpoint failed or the staging file cannot be written
+     */
+    synchronized String writeStreaming(Network network, IoWriter replay, byte[] trainerState, long examplesSeen,
+            Map<String, Long> positions, long[] newIds, long journalLength) {
+        awaitAll(); // a failed previous checkpoint stops the run here, by the write-failure policy
+        String name = String.format("ckpt-%06d", nextSequence++);
+        Path staged = dir.resolve("." + name + "." + REPLAY + ".staging");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(staged),
+                1 << 16))) {
+            replay.write(out);
+        } catch (IOException e) {
+            network.close();
+            throw new SnapshotException("could not write the replay state of checkpoint " + name + " to " + staged
+                    + ": " + e.getMessage(), e);
+        }
+        Map<String, Long> pos = Map.copyOf(positions);
         writer.submit(() -> {
             try (network) {
-                return writeNow(name, network, replayState, trainerState, examplesSeen, pos, newIds, journalLength);
+                return writeNow(name, network, file -> Files.move(staged, file), trainerState, examplesSeen, pos,
+                        newIds, journalLength);
             }
         });
         return name;
     }
 
-    private CheckpointManifest writeNow(String name, Network network, byte[] replayState, byte[] trainerState,
+    /** Puts the replay state into a checkpoint's temporary folder. */
+    @FunctionalInterface
+    private interface ReplayFile {
+        void writeTo(Path file) throws IOException;
+    }
+
+    private CheckpointManifest writeNow(String name, Network network, ReplayFile replayState, byte[] trainerState,
             long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) throws IOException {
         long started = System.nanoTime();
         appendJournal(newIds, journalLength);
+        CrashPoint.here("journal-appended");
         Path tmp = dir.resolve("." + name + ".tmp");
         AtomicFiles.deleteRecursively(tmp);
         Files.createDirectories(tmp);
         network.save(tmp.resolve(MODEL), true);
-        Files.write(tmp.resolve(REPLAY), replayState);
+        CrashPoint.failHere("checkpoint-model-written");
+        replayState.writeTo(tmp.resolve(REPLAY));
         Files.write(tmp.resolve(TRAINER), trainerState);
         Map<String, String> sums = new LinkedHashMap<>();
         for (String file : List.of(MODEL, REPLAY, TRAINER)) {
@@ -176,6 +248,7 @@ public final class CheckpointStore implements AutoCloseable {
         AtomicFiles.fsync(tmp);
         Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsync(dir);
+        CrashPoint.here("checkpoint-renamed");
         latest = manifest;
         prune();
         long nanos = System.nanoTime() - started;
@@ -185,6 +258,7 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     private void appendJournal(long[] ids, long expectedLength) throws IOException {
+        boolean created = !Files.exists(journal);
         try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             long start = (expectedLength - ids.length) * Long.BYTES;
             if (channel.size() < start) {
@@ -202,6 +276,16 @@ public final class CheckpointStore implements AutoCloseable {
                 channel.write(buf);
             }
             channel.force(true);
+        }
+        if (created) {
+            fsyncParent(journal); // a power loss must not leave a durable checkpoint without its journal
+        }
+    }
+
+    private static void fsyncParent(Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            AtomicFiles.fsync(parent);
         }
     }
 
@@ -312,7 +396,11 @@ public final class CheckpointStore implements AutoCloseable {
      * @throws SnapshotException if a write failed
      */
     public void awaitAll() {
-        writer.awaitAll();
+        try {
+            writer.awaitAll();
+        } catch (SnapshotException e) {
+            throw stopping(e);
+        }
     }
 
     /** Waits for queued checkpoints, then stops the writer thread. */

@@ -12,13 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * The settings that decide what is learnt, as canonical JSON, stored in every checkpoint: a run
  * resumes only with the same ones. It is {@link TrainerConfig#describe()} without the
- * {@link Setting#resumable() resumable} settings, with map keys sorted at every level; checkpoints
+ * {@link Setting#resumable() resumable} settings (and without the settings newer than the first
+ * format while they hold their default), with map keys sorted at every level; checkpoints
  * on disk hold this exact text, so it must not change for an unchanged configuration.
  */
 final class ConfigFingerprint {
@@ -30,12 +32,24 @@ final class ConfigFingerprint {
     }
 
     /**
+     * Settings that change what is learnt but came after the first fingerprint format: left out
+     * while at their default, so that an unchanged configuration keeps the fingerprint that
+     * checkpoints already hold (their default is what those runs did).
+     */
+    private static final Set<Setting<?>> NEWER_THAN_FORMAT_1 = Set.of(TrainerSettings.REPLAY_CODEC);
+
+    private static boolean atDefault(TrainerConfig config, Setting<?> setting) {
+        return Objects.equals(config.values().get(setting), setting.defaultValue());
+    }
+
+    /**
      * @param config a configuration
      * @return its fingerprint
      */
     static String of(TrainerConfig config) {
         try {
-            return CANONICAL.writeValueAsString(config.values().describe(s -> !s.resumable()));
+            return CANONICAL.writeValueAsString(config.values().describe(
+                    s -> !s.resumable() && !(NEWER_THAN_FORMAT_1.contains(s) && atDefault(config, s))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a configuration map is always serialisable", e);
         }
@@ -58,7 +72,7 @@ final class ConfigFingerprint {
         List<String> problems = new ArrayList<>();
         for (String key : new TreeSet<>(before.keySet())) {
             if (!Objects.equals(before.get(key), after.get(key))) {
-                problems.add(key + " was '" + after.get(key) + "' but the checkpoint in " + checkpointFolder
+                problems.add(key + " was '" + after.getOrDefault(key, defaultText(key)) + "' but the checkpoint in " + checkpointFolder
                         + " was taken with '" + before.get(key) + "'; resume with the same settings or choose a new --out");
             }
         }
@@ -70,6 +84,16 @@ final class ConfigFingerprint {
         }
         throw new ConfigurationException(problems.isEmpty() ? List.of("the settings differ from the checkpoint's")
                 : problems);
+    }
+
+    /** The default of the setting at a flattened path, for a setting left out at its default. */
+    private static String defaultText(String path) {
+        for (Setting<?> s : TrainerSettings.table().settings()) {
+            if (s.path().equals(path)) {
+                return s.defaultText();
+            }
+        }
+        return "null";
     }
 
     private static Map<String, Object> read(String fingerprint, Path checkpointFolder) {

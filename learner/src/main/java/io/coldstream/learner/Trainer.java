@@ -34,8 +34,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * committed to the source ({@link ExampleSource#commit}: Kafka offsets) only once it is durable.
  *
  * <p>{@link #prepare} checks everything that can be checked before training (configuration,
- * dataset files, budget against example size, output folder) and writes nothing but, when
- * resuming, the cut-back of the trained-ids journal; {@link #run} trains. One thread runs the
+ * dataset files, budget against example size, output folder) and writes nothing but the folder's
+ * lock ({@code <out>/.lock}, held until {@link #close}; removed again, with the folder it created,
+ * if preparing fails), the removal of what a run left before its first checkpoint (it starts over),
+ * and, when resuming, the cut-back of the trained-ids journal; {@link #run} trains. One thread runs the
  * trainer; {@link #requestStop()} may be called from any thread.
  */
 public final class Trainer implements AutoCloseable {
@@ -99,6 +101,8 @@ public final class Trainer implements AutoCloseable {
         long start = parts.clock.millis();
         try (MetricsRecord.Writer log = MetricsRecord.appendTo(out.resolve(MetricsRecord.FILE_NAME));
              SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), parts.clock,
+                     new SnapshotRetention(config.get(TrainerSettings.SNAPSHOT_KEEP),
+                             config.get(TrainerSettings.SNAPSHOT_GRACE)),
                      m -> parts.metrics.snapshot(SnapshotStore.versionNumber(m.version())));
              CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"),
                      out.resolve(CheckpointStore.JOURNAL), config.checkpointKeep(), parts.clock,
@@ -136,7 +140,9 @@ public final class Trainer implements AutoCloseable {
     private void commitDurableCheckpoints() {
         CheckpointManifest m;
         while ((m = durable.poll()) != null) {
+            CrashPoint.here("before-commit");
             parts.source.commit(m.sourcePositions());
+            CrashPoint.here("after-commit");
         }
     }
 
@@ -160,15 +166,19 @@ public final class Trainer implements AutoCloseable {
         TrainerConfig config = parts.config;
         return String.join("\n",
                 "stream:   " + parts.source.describe()
+                        + (parts.kafkaGroup == null ? "" : "; Kafka group " + parts.kafkaGroup)
                         + (parts.resumedFrom == null ? "" : "; resumed from " + parts.resumedFrom.manifest().name()
-                                + " at " + parts.state.seen + " examples"),
+                                + " at " + parts.state.seen + " examples")
+                        + (parts.startedOver.isEmpty() ? "" : "; started over, removing " + String.join(", ",
+                                parts.startedOver) + " (left by a run stopped before its first checkpoint)"),
                 "holdout:  " + parts.periodicHoldout.size() + " examples every " + config.holdoutEvery()
                         + " (final: " + parts.finalHoldout.size() + ")",
                 "network:  " + parts.network.kind().cliName() + " on " + parts.shape + ", " + parts.numClasses
                         + " classes, " + parts.network.parameterCount() + " parameters, lr " + config.lr() + " ("
                         + config.schedule() + "), momentum " + config.momentum(),
                 "replay:   " + config.replayBudget() + " budget, " + parts.replay.capacity() + " entries of "
-                        + parts.replay.bytesPerEntry() + " bytes, " + config.replayPolicy().cliName() + ", k="
+                        + parts.replay.bytesPerEntry() + " bytes (" + config.replayCodec().cliName() + "), "
+                        + config.replayPolicy().cliName() + ", k="
                         + config.replayK(),
                 "augment:  " + parts.augmentation,
                 "backend:  " + parts.backend.summary());

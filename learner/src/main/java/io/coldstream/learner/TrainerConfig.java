@@ -11,6 +11,7 @@ import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.NetworkKind;
 import io.coldstream.model.OptimizerSettings;
 import io.coldstream.replay.EvictionPolicy;
+import io.coldstream.replay.ReplayCodec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,11 @@ public record TrainerConfig(SettingValues values) {
     /** @return {@link TrainerSettings#REPLAY_POLICY} */
     public EvictionPolicy replayPolicy() {
         return get(TrainerSettings.REPLAY_POLICY);
+    }
+
+    /** @return {@link TrainerSettings#REPLAY_CODEC} */
+    public ReplayCodec replayCodec() {
+        return get(TrainerSettings.REPLAY_CODEC);
     }
 
     /** @return {@link TrainerSettings#AUGMENT}, such as {@code crop,flip} */

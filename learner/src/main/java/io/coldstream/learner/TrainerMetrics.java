@@ -1,9 +1,5 @@
 package io.coldstream.learner;
 
-import io.coldstream.core.StreamPosition;
-import io.coldstream.io.BadRecordException;
-import io.coldstream.io.BadRecordHandler;
-import io.coldstream.io.BadRecordReason;
 import io.coldstream.replay.ReplayBuffer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -199,8 +195,27 @@ public final class TrainerMetrics {
 
     /** @param reason why a record was skipped */
     public void badRecord(String reason) {
+        badRecords(reason, 1);
+    }
+
+    /**
+     * @param reason why records were skipped
+     * @param n how many more
+     */
+    public void badRecords(String reason, long n) {
         badRecords.computeIfAbsent(reason, r -> Counter.builder("coldstream.bad.records")
-                .description("malformed records skipped").tags(tags).tag("reason", r).register(registry)).increment();
+                .description("malformed records skipped").tags(tags).tag("reason", r).register(registry))
+                .increment(n);
+    }
+
+    /**
+     * Carries the counts of a resumed run's checkpoint into the counters, so that they count the
+     * whole run, not the time since the resume.
+     *
+     * @param examplesTrained examples trained on before the resume
+     */
+    public void resumeFrom(long examplesTrained) {
+        examples.increment(examplesTrained);
     }
 
     /** @return the step timer, for the metrics log */
@@ -211,43 +226,5 @@ public final class TrainerMetrics {
     /** @return the registry the meters are in */
     public MeterRegistry registry() {
         return registry;
-    }
-
-    /**
-     * Wraps a bad-record handler so that every record it handles is also counted here, by reason
-     * ({@code coldstream.bad.records{reason}}).
-     *
-     * @param inner the handler that decides (skip and quarantine, or fail)
-     * @return the counting handler
-     */
-    public BadRecordHandler counting(BadRecordHandler inner) {
-        return new BadRecordHandler() {
-            @Override
-            public void handle(byte[] record, int offset, int length, StreamPosition position,
-                    BadRecordException problem) {
-                badRecord(problem.reason().metricName());
-                inner.handle(record, offset, length, position, problem);
-            }
-
-            @Override
-            public long count() {
-                return inner.count();
-            }
-
-            @Override
-            public long count(BadRecordReason reason) {
-                return inner.count(reason);
-            }
-
-            @Override
-            public String describe() {
-                return inner.describe();
-            }
-
-            @Override
-            public void close() {
-                inner.close();
-            }
-        };
     }
 }

@@ -3,6 +3,8 @@ package io.coldstream.learner;
 import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
 import io.coldstream.backend.BackendReport;
+import io.coldstream.backend.BackendSettings;
+import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
@@ -19,6 +21,7 @@ import io.coldstream.io.ExampleSource;
 import io.coldstream.io.SourceOptions;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.Sources;
+import io.coldstream.io.StreamOrder;
 import io.coldstream.model.Network;
 import io.coldstream.model.Networks;
 import io.coldstream.replay.ReplayBuffer;
@@ -62,62 +65,134 @@ final class TrainerParts implements AutoCloseable {
     final Network network;
     final HoldoutEvaluator periodicHoldout;
     final HoldoutEvaluator finalHoldout;
+    /** What was removed from the output folder to start over (left by a run that crashed before its first checkpoint). */
+    final List<String> startedOver = new ArrayList<>();
+    /** The Kafka consumer group whose offsets follow the checkpoints; {@code null} for other sources. */
+    final String kafkaGroup;
+    private final RunFolder.Lock lock;
 
     TrainerParts(TrainerConfig config, Clock clock, MeterRegistry registry) {
         this.config = config;
         this.clock = clock;
         Path out = config.out();
-        this.resumedFrom = RunFolder.checkpointToResume(out);
-        this.state = resumedFrom == null ? new TrainerState()
-                : TrainerState.read(resumedFrom.trainer(), resumedFrom.manifest());
-        if (resumedFrom != null) {
-            ConfigFingerprint.requireSame(state.savedFingerprint, config, resumedFrom.folder());
-        }
         SourceSpec spec = config.source() != null ? SourceSpec.parse(config.source())
                 : SourceSpec.parse("idx:" + config.data());
-        Dataset data = Datasets.forRun(config.data().toString(), spec);
-        DatasetSplit test = data.test();
-        this.shape = test.shape();
-        this.numClasses = data.numClasses();
-        SeededRandom root = new SeededRandom(config.seed());
-        this.metrics = new TrainerMetrics(registry, RunFolder.name(out), spec.kind().prefix(),
-                config.replayPolicy().cliName(), clock);
-        this.badRecords = metrics.counting(BadRecordHandlers.parse(config.badRecords(), out.resolve("quarantine")));
-        this.source = Sources.open(spec, SourceOptions.builder().dataset(data).examples(shape, numClasses)
-                .badRecords(badRecords).order(config.order(), config.stageClasses(), root.derive("order"))
-                .limit(config.limit()).kafkaConsumer(spec.kind() == SourceSpec.Kind.KAFKA ? kafkaConsumer(config) : new Properties())
-                .build());
-        source.seek(state.positions);
-        this.replay = resumedFrom == null
-                ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
-                        root.derive("replay"))
-                : readReplay(resumedFrom.replay());
-        this.augmentation = Augmentations.parse(config.augment(), config.augmentOptions());
-        this.augmentRandom = root.derive("augment");
-        if (resumedFrom != null) {
-            augmentRandom.setState(state.augmentRandomState);
+        Properties consumer = spec.kind() == SourceSpec.Kind.KAFKA ? kafkaConsumer(config) : new Properties();
+        this.kafkaGroup = spec.kind() == SourceSpec.Kind.KAFKA ? consumer.getProperty("group.id") : null;
+        this.lock = RunFolder.lock(out);
+        boolean built = false;
+        ExampleSource opened = null;
+        try {
+            this.resumedFrom = RunFolder.checkpointToResume(out, startedOver);
+            this.state = resumedFrom == null ? new TrainerState()
+                    : TrainerState.read(resumedFrom.trainer(), resumedFrom.manifest());
+            if (resumedFrom != null) {
+                ConfigFingerprint.requireSame(state.savedFingerprint, config, resumedFrom.folder());
+            }
+            Dataset data = Datasets.forRun(config.data().toString(), spec);
+            if (resumedFrom != null) {
+                requireResumableLimit(config, spec, data, state, resumedFrom.folder());
+            } else {
+                state.orderLimit = config.limit();
+            }
+            DatasetSplit test = data.test();
+            this.shape = test.shape();
+            this.numClasses = data.numClasses();
+            SeededRandom root = new SeededRandom(config.seed());
+            this.metrics = new TrainerMetrics(registry, RunFolder.name(out), spec.kind().prefix(),
+                    config.replayPolicy().cliName(), clock);
+            metrics.resumeFrom(state.seen);
+            this.badRecords = new CountedBadRecords(BadRecordHandlers.parse(config.badRecords(),
+                    out.resolve("quarantine")), metrics, state.badRecords, out.resolve("quarantine"));
+            this.source = opened = Sources.open(spec, SourceOptions.builder().dataset(data).examples(shape, numClasses)
+                    .badRecords(badRecords).order(config.order(), config.stageClasses(), root.derive("order"))
+                    .limit(config.limit()).kafkaConsumer(consumer).build());
+            source.seek(state.positions);
+            requireBudgetFitsHeap(config);
+            this.replay = resumedFrom == null
+                    ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
+                            config.replayCodec(), root.derive("replay"))
+                    : readReplay(resumedFrom.replay());
+            this.augmentation = Augmentations.parse(config.augment(), config.augmentOptions());
+            this.augmentRandom = root.derive("augment");
+            if (resumedFrom != null) {
+                augmentRandom.setState(state.augmentRandomState);
+            }
+            this.backend = Networks.startEngine(config.engine(), new BackendSettings(config.threads(),
+                    config.onednn(), config.get(TrainerSettings.DEVICE), config.get(TrainerSettings.REQUIRE_GPU)));
+            int maxBatch = Math.max(1 + config.replayK(), EVAL_BATCH);
+            this.network = resumedFrom == null
+                    ? Networks.create(config.engine(), config.network(), shape, numClasses, config.optimizer(),
+                            root.derive("init").nextLong(), maxBatch)
+                    : Networks.restore(resumedFrom.model(), config.network(), shape, numClasses, maxBatch);
+            int[] subset = HoldoutSubsets.choose(test.size(), config.holdoutSize(), root.derive("holdout"));
+            this.periodicHoldout = new HoldoutEvaluator(examples(test, subset), numClasses, EVAL_BATCH);
+            this.finalHoldout = new HoldoutEvaluator(examples(test, HoldoutSubsets.choose(test.size(), 0, root)),
+                    numClasses, EVAL_BATCH);
+            metrics.bindReplay(replay);
+            metrics.sourceLag(source.remaining().orElse(-1));
+            built = true;
+        } finally {
+            if (!built) {
+                if (opened != null) {
+                    opened.close();
+                }
+                lock.abandon();
+            }
         }
-        this.backend = Networks.startEngine(config.engine(), config.threads(), config.onednn());
-        int maxBatch = Math.max(1 + config.replayK(), EVAL_BATCH);
-        this.network = resumedFrom == null
-                ? Networks.create(config.engine(), config.network(), shape, numClasses, config.optimizer(),
-                        root.derive("init").nextLong(), maxBatch)
-                : Networks.restore(resumedFrom.model(), config.network(), shape, numClasses, maxBatch);
-        int[] subset = HoldoutSubsets.choose(test.size(), config.holdoutSize(), root.derive("holdout"));
-        this.periodicHoldout = new HoldoutEvaluator(examples(test, subset), numClasses, EVAL_BATCH);
-        this.finalHoldout = new HoldoutEvaluator(examples(test, HoldoutSubsets.choose(test.size(), 0, root)),
-                numClasses, EVAL_BATCH);
-        metrics.bindReplay(replay);
-        metrics.sourceLag(source.remaining().orElse(-1));
+    }
+
+    /**
+     * A resumed run's {@code --limit} may change, but never below the examples already trained on,
+     * and, for a class-incremental IDX stream, not at all where it changes the order: a limited
+     * class-incremental stream is a seeded subset of {@code limit} examples, so another limit is
+     * another stream.
+     */
+    private static void requireResumableLimit(TrainerConfig config, SourceSpec spec, Dataset data,
+            TrainerState state, Path checkpoint) {
+        long limit = config.limit();
+        if (limit > 0 && limit < state.seen) {
+            throw new ConfigurationException("limit was " + limit + " but the checkpoint in "
+                    + checkpoint + " has already trained on " + state.seen + " examples; resume with --limit 0"
+                    + " (the whole stream) or at least " + state.seen + ", or choose a new --out");
+        }
+        boolean classIncremental = spec.kind() == SourceSpec.Kind.IDX
+                && config.order() == StreamOrder.CLASS_INCREMENTAL;
+        if (classIncremental && state.orderLimit >= 0) {
+            int n = data.train().size();
+            long before = state.orderLimit <= 0 || state.orderLimit >= n ? 0 : state.orderLimit;
+            long now = limit <= 0 || limit >= n ? 0 : limit;
+            if (before != now) {
+                throw new ConfigurationException("limit was " + limit + " but the checkpoint in "
+                        + checkpoint + " was taken with --limit " + state.orderLimit + "; a limited class-incremental"
+                        + " stream is a seeded subset of that many examples, so another limit is another stream:"
+                        + " resume with --limit " + state.orderLimit + ", or choose a new --out");
+            }
+        }
+        if (!classIncremental || state.orderLimit < 0) {
+            state.orderLimit = limit; // only a class-incremental order keeps the limit it was built with
+        }
+    }
+
+    /** The replay buffer is allocated whole when created: a budget beyond the heap would end in an OutOfMemoryError. */
+    private static void requireBudgetFitsHeap(TrainerConfig config) {
+        long heap = Runtime.getRuntime().maxMemory();
+        long budget = config.replayBudget().bytes();
+        if (heap != Long.MAX_VALUE && budget > heap / 4 * 3) {
+            throw new ConfigurationException("replay.budget was '" + config.replayBudget() + "' but this JVM's heap"
+                    + " holds at most " + heap / (1024 * 1024) + " MB and the buffer must fit in three quarters of it;"
+                    + " choose a smaller budget or give Java more memory (-Xmx, COLDSTREAM_JAVA_OPTS)");
+        }
     }
 
     /**
      * Kafka consumer settings: the group whose committed offsets follow this run's checkpoints (one
-     * per output folder), then the user's {@code kafka.properties}, which may replace it.
+     * per output folder, from its absolute path: {@link RunFolder#kafkaGroup}), then the user's
+     * {@code kafka.properties}, which may replace it.
      */
     private static Properties kafkaConsumer(TrainerConfig config) {
         Properties consumer = new Properties();
-        consumer.setProperty("group.id", "coldstream-" + RunFolder.name(config.out()));
+        consumer.setProperty("group.id", RunFolder.kafkaGroup(config.out()));
         consumer.putAll(KafkaProperties.read(config.kafkaProperties()));
         return consumer;
     }
@@ -132,7 +207,8 @@ final class TrainerParts implements AutoCloseable {
 
     private ReplayBuffer readReplay(Path file) {
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            return ReplayBuffers.readState(in, config.replayBudget(), shape, numClasses, config.replayPolicy());
+            return ReplayBuffers.readState(in, config.replayBudget(), shape, numClasses, config.replayPolicy(),
+                    config.replayCodec());
         } catch (IOException e) {
             throw new DataException("could not read the replay buffer state " + file + ": " + e.getMessage(), e);
         }
@@ -140,8 +216,12 @@ final class TrainerParts implements AutoCloseable {
 
     @Override
     public void close() {
-        source.close();
-        badRecords.close();
-        network.close();
+        try {
+            source.close();
+            badRecords.close();
+            network.close();
+        } finally {
+            lock.close();
+        }
     }
 }

@@ -102,9 +102,8 @@ final class TrainerRun {
         state.augmentRandomState = p.augmentRandom.state();
         long[] newIds = Arrays.copyOf(ids, idCount);
         idCount = 0;
-        byte[] replayState = CheckpointStore.bytes(p.replay::writeState);
-        checkpoints.write(p.network.copy(), replayState, state.toBytes(ConfigFingerprint.of(p.config)), state.seen,
-                state.positions, newIds, state.journalLength);
+        checkpoints.writeStreaming(p.network.copy(), p.replay::writeState, state.toBytes(ConfigFingerprint.of(p.config)),
+                state.seen, state.positions, newIds, state.journalLength);
     }
 
     private MetricsRecord line(MetricsRecord.Kind kind, Double holdoutAccuracy, List<Double> perClass) {

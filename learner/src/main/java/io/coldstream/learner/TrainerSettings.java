@@ -5,6 +5,7 @@ import static io.coldstream.core.SettingCheck.that;
 
 import io.coldstream.augment.AugmentOptions;
 import io.coldstream.augment.Augmentations;
+import io.coldstream.backend.BackendSettings;
 import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.Setting;
@@ -18,6 +19,7 @@ import io.coldstream.model.LearningRateSchedule;
 import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.NetworkKind;
 import io.coldstream.replay.EvictionPolicy;
+import io.coldstream.replay.ReplayCodec;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -36,6 +38,10 @@ import java.util.Locale;
 public final class TrainerSettings {
 
     private static final SettingsTable TABLE = new SettingsTable();
+    /** The most replayed examples per step: a step's batch is {@code 1 + k} examples. */
+    static final int MAX_REPLAY_K = 1024;
+    /** The largest crop padding, in pixels. */
+    static final int MAX_CROP_PADDING = 64;
     private static final SettingCheck<Double> POSITIVE =
             that(v -> v > 0 && !Double.isInfinite(v), "a positive number");
 
@@ -54,7 +60,7 @@ public final class TrainerSettings {
             .label("ORDER").doc("iid | class-incremental | file");
     /** Classes per stage in class-incremental order. */
     public static final Setting<Integer> STAGE_CLASSES = TABLE.define("stage.classes", SettingType.INT, 2)
-            .label("C").check(atLeast(1)).doc("classes per stage in class-incremental order");
+            .label("C").check(between(1, 100_000)).doc("classes per stage in class-incremental order");
     /** The most stream examples to train on; {@code 0} = the whole stream. */
     public static final Setting<Long> LIMIT = TABLE.define("limit", SettingType.LONG, 0L)
             .label("N").check(atLeast(0)).describedDefault("whole stream").resumable()
@@ -77,11 +83,18 @@ public final class TrainerSettings {
             .label("SIZE").check(that(b -> b.bytes() > 0, "positive")).doc("replay buffer budget, such as 16MB");
     /** Replayed examples mixed into each step (CSSL/REMIND: 50); {@code 0} = no replay. */
     public static final Setting<Integer> REPLAY_K = TABLE.define("replay.k", SettingType.INT, 50)
-            .label("K").check(atLeast(0)).doc("replayed examples per step");
+            .label("K").check(between(0, MAX_REPLAY_K)).doc("replayed examples per step");
     /** Which entry to evict when the buffer is full. */
     public static final Setting<EvictionPolicy> REPLAY_POLICY = TABLE.define("replay.policy",
                     SettingType.of(EvictionPolicy::parse, EvictionPolicy::cliName), EvictionPolicy.CLASS_BALANCED)
             .label("POLICY").doc("class-balanced | reservoir");
+    /**
+     * How the replay buffer stores entries (raw uint8, 4/2/6-bit quantized, 2x downsampled); the
+     * budget counts stored bytes, so a smaller form holds more entries. Changes what is learnt.
+     */
+    public static final Setting<ReplayCodec> REPLAY_CODEC = TABLE.define("replay.codec",
+                    SettingType.of(ReplayCodec::parse, ReplayCodec::cliName), ReplayCodec.RAW)
+            .label("CODEC").doc("raw | quantized | quantized-2 | quantized-6 | downsampled");
     /** The augmentation list, such as {@code crop,flip}; {@code none} for none. Sits at {@code augment.list}. */
     public static final Setting<String> AUGMENT = TABLE.define("augment", SettingType.TEXT, "crop,flip")
             .path("augment.list").label("LIST")
@@ -92,10 +105,10 @@ public final class TrainerSettings {
             .label("BOOL").doc("augment the new example too");
     /** Zero padding of the random crop, in pixels. */
     public static final Setting<Integer> CROP_PADDING = TABLE.define("crop.padding", SettingType.INT, 4)
-            .label("PX").check(atLeast(0)).doc("zero padding of the random crop");
+            .label("PX").check(between(0, MAX_CROP_PADDING)).doc("zero padding of the random crop");
     /** The Beta distribution's parameter for mixup. */
     public static final Setting<Double> MIXUP_ALPHA = TABLE.define("mixup.alpha", SettingType.DOUBLE, 0.2)
-            .label("A").check(POSITIVE).doc("mixup Beta(a, a) parameter");
+            .label("A").check(that(a -> a > 0 && a <= 1000, "in (0, 1000]")).doc("mixup Beta(a, a) parameter");
     /** The learning rate. */
     public static final Setting<Double> LR = TABLE.define("lr", SettingType.DOUBLE, 0.01)
             .label("X").check(POSITIVE).doc("learning rate");
@@ -113,22 +126,47 @@ public final class TrainerSettings {
             .doc("evaluate the holdout subset every N examples, 0 = only at the end");
     /** Examples in the periodic holdout subset (seeded); {@code 0} = the whole test split. */
     public static final Setting<Integer> HOLDOUT_SIZE = TABLE.define("holdout.size", SettingType.INT, 2000)
-            .label("N").check(atLeast(0)).resumable().doc("examples in the periodic holdout subset, 0 = all");
+            .label("N").check(between(0, 100_000_000)).resumable().doc("examples in the periodic holdout subset, 0 = all");
     /** Publish a snapshot every this many examples; {@code 0} = only at the end. */
     public static final Setting<Long> SNAPSHOT_EVERY = TABLE.define("snapshot.every", SettingType.LONG, 5000L)
             .label("N").check(atLeast(0)).resumable()
             .doc("publish a snapshot every N examples, 0 = only at the end");
+    /** Snapshot versions to keep ({@link SnapshotRetention}); {@code 0} = keep every version. */
+    public static final Setting<Integer> SNAPSHOT_KEEP = TABLE.define("snapshot.keep", SettingType.INT, 0)
+            .label("N").check(atLeast(0)).describedDefault("all").resumable()
+            .doc("keep the newest N snapshot versions (never the one LATEST names), 0 = all");
+    /** How long a replaced snapshot version stays before retention may delete it. */
+    public static final Setting<java.time.Duration> SNAPSHOT_GRACE = TABLE.define("snapshot.grace",
+                    SettingType.of("a duration such as 90s, 5m or 1h", TrainerSettings::duration,
+                            TrainerSettings::durationText), java.time.Duration.ofMinutes(5))
+            .label("DURATION").resumable()
+            .doc("keep a replaced snapshot at least this long, so a reader that just opened it can finish");
     /** The run's output folder; {@code coldstream train} defaults it to {@code runs/<date-time>}. */
     public static final Setting<Path> OUT = TABLE.define("out", SettingType.path("a folder path"), Path.of("runs", "run"))
             .label("DIR").describedDefault("runs/<date-time>").resumable()
             .doc("output folder: new, empty, or holding checkpoints of the same run to resume");
     /** ND4J threads; {@code 0} = backend default. */
     public static final Setting<Integer> THREADS = TABLE.define("threads", SettingType.INT, 0)
-            .label("N").check(atLeast(0)).describedDefault("backend default").resumable()
+            .label("N").check(between(0, 1024)).describedDefault("backend default").resumable()
             .doc("ND4J threads; must match OMP_NUM_THREADS, which bin/coldstream sets from it");
     /** Let convolution, pooling and batch-norm layers run on oneDNN. */
     public static final Setting<Boolean> ONEDNN = TABLE.define("onednn", SettingType.BOOLEAN, true)
             .label("BOOL").resumable().doc("run convolution, pooling and batch norm on oneDNN");
+    /** The CUDA device to train on, in a {@code -Pcuda} build on a host with a usable GPU; ignored on the CPU. */
+    public static final Setting<Integer> DEVICE = TABLE.define("device", SettingType.INT, 0)
+            .label("N").check(between(0, 1024)).resumable()
+            .doc("CUDA device to train on (a -Pcuda build); ignored on the CPU");
+    /** Stop, rather than train on the CPU, when no usable GPU is found. */
+    public static final Setting<Boolean> REQUIRE_GPU = TABLE.define("require.gpu", SettingType.BOOLEAN, false)
+            .label("BOOL").resumable().doc("stop when no usable GPU is found, instead of training on the CPU");
+    /**
+     * The floating-point type of parameters and activations. Only {@code float32} is accepted (half
+     * precision is refused, see {@link BackendSettings#dataType(String)}), so it cannot change what is
+     * learnt and is resumable; once another type is accepted it must leave the resumable settings.
+     */
+    public static final Setting<String> DTYPE = TABLE.define("dtype",
+                    SettingType.of(BackendSettings::dataType, s -> s), BackendSettings.FLOAT32)
+            .label("TYPE").resumable().doc("float32; half precision (float16, bfloat16) is refused");
     /** Write a line to {@code metrics.jsonl} every this many examples. */
     public static final Setting<Long> METRICS_EVERY = TABLE.define("metrics.every", SettingType.LONG, 100L)
             .label("N").check(atLeast(1)).resumable().doc("a line in metrics.jsonl every N examples");
@@ -147,7 +185,7 @@ public final class TrainerSettings {
             .doc("take a checkpoint every N examples, 0 = only at the end");
     /** How many complete checkpoints to keep. */
     public static final Setting<Integer> CHECKPOINT_KEEP = TABLE.define("checkpoint.keep", SettingType.INT, 3)
-            .label("K").check(atLeast(1)).resumable().doc("complete checkpoints to keep");
+            .label("K").check(between(1, 1000)).resumable().doc("complete checkpoints to keep");
     /** A malformed stream record: {@code skip} (count it, keep it in {@code <out>/quarantine}) or {@code fail}. */
     public static final Setting<String> BAD_RECORDS = TABLE.define("bad.records",
                     SettingType.of(TrainerSettings::badRecords, s -> s), "skip")
@@ -161,9 +199,41 @@ public final class TrainerSettings {
     private TrainerSettings() {
     }
 
+    /** A bound on a whole-number setting, such as "in [0, 1024]". */
+    private static <N extends Number> SettingCheck<N> between(long min, long max) {
+        return that(v -> v.longValue() >= min && v.longValue() <= max, "in [" + min + ", " + max + "]");
+    }
+
     /** @return the table holding every setting above, in declaration order */
     public static SettingsTable table() {
         return TABLE;
+    }
+
+    private static java.time.Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h)")
+                .matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new ConfigurationException("duration was '" + text + "' but it must be a whole number with a unit,"
+                    + " such as 500ms, 90s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> java.time.Duration.ofMillis(n);
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofHours(n);
+        };
+    }
+
+    private static String durationText(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     private static String badRecords(String v) {

@@ -28,12 +28,19 @@ import java.util.TreeMap;
  * examples seen at the last snapshot, the journal length, and the source positions (count, then
  * partition and offset each, by partition name).
  *
+ * <p>Format 2 (written since the counters became part of the checkpoint) is format 1 with version
+ * 2, followed by: the {@code --limit} the stream order was built with ({@code -1} when unknown),
+ * the bad-record counts (count of reasons, then reason and count each, by reason name) and the
+ * skipped-step counts (the same layout). Format 1 is still read, with no counts and an unknown limit.
+ *
  * <p>Owned by the training thread.
  */
 final class TrainerState {
 
     static final int MAGIC = 0x43535453; // "CSTS"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The first format, still read: no counters, no limit. */
+    static final int VERSION_1 = 1;
 
     long seen;
     long augmentRandomState;
@@ -43,6 +50,12 @@ final class TrainerState {
     long lastSnapshotAt;
     long journalLength;
     final Map<String, Long> positions = new TreeMap<>();
+    /** The {@code --limit} the stream order was built with; {@code -1} when unknown (format 1). */
+    long orderLimit = -1;
+    /** Bad records skipped so far, by reason ({@code BadRecordReason.metricName()}). */
+    final Map<String, Long> badRecords = new TreeMap<>();
+    /** Steps skipped so far (their update never reached the weights), by reason. */
+    final Map<String, Long> skippedSteps = new TreeMap<>();
     /** The settings fingerprint read with a saved state; {@code null} for a fresh run. */
     String savedFingerprint;
 
@@ -68,11 +81,10 @@ final class TrainerState {
             out.writeDouble(lastHoldout == null ? Double.NaN : lastHoldout);
             out.writeLong(lastSnapshotAt);
             out.writeLong(journalLength);
-            out.writeInt(positions.size());
-            for (Map.Entry<String, Long> p : positions.entrySet()) {
-                out.writeUTF(p.getKey());
-                out.writeLong(p.getValue());
-            }
+            writeCounts(out, positions);
+            out.writeLong(orderLimit);
+            writeCounts(out, badRecords);
+            writeCounts(out, skippedSteps);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory cannot fail", e);
         }
@@ -93,9 +105,9 @@ final class TrainerState {
                 throw new DataException(file + " is not a Coldstream trainer state (bad magic number)");
             }
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_1) {
                 throw new DataException(file + " has trainer state format " + version + " but this version reads "
-                        + VERSION);
+                        + VERSION_1 + " and " + VERSION);
             }
             TrainerState s = new TrainerState();
             s.savedFingerprint = in.readUTF();
@@ -114,12 +126,14 @@ final class TrainerState {
             s.lastHoldout = hasLast ? last : null;
             s.lastSnapshotAt = in.readLong();
             s.journalLength = in.readLong();
-            int partitions = in.readInt();
-            if (partitions < 0 || partitions > 1_000_000) {
-                throw new DataException(file + " lists " + partitions + " stream partitions");
+            readCounts(in, s.positions, file, "stream partitions");
+            if (version >= 2) {
+                s.orderLimit = in.readLong();
+                readCounts(in, s.badRecords, file, "bad-record reasons");
+                readCounts(in, s.skippedSteps, file, "skipped-step reasons");
             }
-            for (int i = 0; i < partitions; i++) {
-                s.positions.put(in.readUTF(), in.readLong());
+            if (in.available() > 0) {
+                throw new DataException(file + " has " + in.available() + " bytes after its trainer state");
             }
             if (manifest != null
                     && (s.seen != manifest.examplesSeen() || s.journalLength != manifest.journalLength())) {
@@ -129,5 +143,31 @@ final class TrainerState {
         } catch (IOException | IllegalArgumentException e) {
             throw new DataException("could not read the trainer state " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void writeCounts(DataOutputStream out, Map<String, Long> counts) throws IOException {
+        out.writeInt(counts.size());
+        for (Map.Entry<String, Long> c : counts.entrySet()) {
+            out.writeUTF(c.getKey());
+            out.writeLong(c.getValue());
+        }
+    }
+
+    private static void readCounts(DataInputStream in, Map<String, Long> into, Path file, String what)
+            throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000_000) {
+            throw new DataException(file + " lists " + n + " " + what);
+        }
+        for (int i = 0; i < n; i++) {
+            into.put(in.readUTF(), in.readLong());
+        }
+    }
+
+    /**
+     * @return bad records skipped so far, whatever their reason
+     */
+    long badRecordTotal() {
+        return badRecords.values().stream().mapToLong(Long::longValue).sum();
     }
 }

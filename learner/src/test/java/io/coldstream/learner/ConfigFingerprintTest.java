@@ -55,16 +55,33 @@ class ConfigFingerprintTest {
     }
 
     @Test
+    void aCodecOtherThanRawIsInTheFingerprintAndRawIsLeftOutAsBeforeCodecsExisted() {
+        assertThat(ConfigFingerprint.of(TrainerConfig.builder().set("replay.codec", "raw").build())).isEqualTo(DEFAULTS);
+        String quantized = ConfigFingerprint.of(TrainerConfig.builder().set("replay.codec", "quantized").build());
+        assertThat(quantized).isEqualTo(DEFAULTS.replace("\"budget\":\"16MB\",", "\"budget\":\"16MB\",\"codec\":\"quantized\","));
+        assertThatThrownBy(() -> ConfigFingerprint.requireSame(quantized, TrainerConfig.builder().build(),
+                Path.of("ckpt-000001")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "replay.codec was 'raw' but the checkpoint in ckpt-000001 was taken with 'quantized'; resume"
+                                + " with the same settings or choose a new --out"));
+        assertThatThrownBy(() -> ConfigFingerprint.requireSame(DEFAULTS,
+                TrainerConfig.builder().set("replay.codec", "downsampled").build(), Path.of("ckpt-000001")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("replay.codec is set but the checkpoint in ckpt-000001 does not have it");
+    }
+
+    @Test
     void leavesOutExactlyTheResumableSettings() {
         TrainerConfig resumedElsewhere = TrainerConfig.builder().set("out", "runs/other").set("limit", "9")
                 .set("holdout.every", "1").set("holdout.size", "1").set("snapshot.every", "1")
-                .set("metrics.every", "1").set("metrics.port", "1").set("metrics.host", "::1")
+                .set("snapshot.keep", "3").set("snapshot.grace", "30s").set("metrics.every", "1").set("metrics.port", "1").set("metrics.host", "::1")
                 .set("checkpoint.every", "1").set("checkpoint.keep", "9").set("bad.records", "fail")
                 .set("threads", "1").set("onednn", "false").set("kafka.properties", "k.properties").build();
         assertThat(ConfigFingerprint.of(resumedElsewhere)).isEqualTo(DEFAULTS);
         assertThat(TrainerSettings.table().settings().stream().filter(s -> s.resumable()).map(s -> s.key()))
-                .containsExactly("limit", "holdout.every", "holdout.size", "snapshot.every", "out", "threads",
-                        "onednn", "metrics.every", "metrics.port", "metrics.host", "checkpoint.every",
+                .containsExactly("limit", "holdout.every", "holdout.size", "snapshot.every", "snapshot.keep",
+                        "snapshot.grace", "out", "threads",
+                        "onednn", "device", "require.gpu", "dtype", "metrics.every", "metrics.port", "metrics.host", "checkpoint.every",
                         "checkpoint.keep", "bad.records", "kafka.properties");
     }
 

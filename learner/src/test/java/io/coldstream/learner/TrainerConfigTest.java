@@ -65,7 +65,7 @@ class TrainerConfigTest {
     void namesConfigKeysWhenNotFromFlags() {
         assertThatThrownBy(() -> TrainerConfig.builder().set("replay.k", "-1").build())
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("replay.k was -1 but it must be >= 0");
+                .hasMessage("replay.k was -1 but it must be in [0, 1024]");
     }
 
     @Test
@@ -92,32 +92,37 @@ class TrainerConfigTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("'constant' and 'step:EVERY:GAMMA'");
     }
-    /** {@code describe()} as it was before the settings table: results.json and manifests echo it. */
+    /**
+     * {@code describe()} as it was before the settings table, plus the settings added since (replay.codec,
+     * snapshot.keep/grace, device, require.gpu, dtype) in table order: results.json and manifests echo it.
+     */
     private static final String DEFAULTS_DESCRIBED = "{\"data\":\"/usr/share/datasets/fashion-mnist\",\"order\":\"iid\","
             + "\"stage\":{\"classes\":2},\"limit\":0,\"seed\":42,\"network\":\"small-cnn\",\"engine\":\"dl4j\","
-            + "\"replay\":{\"budget\":\"16MB\",\"k\":50,\"policy\":\"class-balanced\"},"
+            + "\"replay\":{\"budget\":\"16MB\",\"k\":50,\"policy\":\"class-balanced\",\"codec\":\"raw\"},"
             + "\"augment\":{\"list\":\"crop,flip\",\"new\":false},\"crop\":{\"padding\":4},\"mixup\":{\"alpha\":0.2},"
             + "\"lr\":0.01,\"momentum\":0.9,\"schedule\":\"constant\",\"holdout\":{\"every\":1000,\"size\":2000},"
-            + "\"snapshot\":{\"every\":5000},\"out\":\"runs/run\",\"threads\":0,\"onednn\":true,"
+            + "\"snapshot\":{\"every\":5000,\"keep\":0,\"grace\":\"5m\"},\"out\":\"runs/run\",\"threads\":0,\"onednn\":true,"
+            + "\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\","
             + "\"metrics\":{\"every\":100,\"port\":0,\"host\":\"127.0.0.1\"},\"checkpoint\":{\"every\":1000,\"keep\":3},"
             + "\"bad\":{\"records\":\"skip\"}}";
 
     private static final String CHANGED_DESCRIBED = "{\"data\":\"/data/fm\",\"source\":\"queue:/data/q\","
             + "\"order\":\"class-incremental\",\"stage\":{\"classes\":3},\"limit\":5000,\"seed\":7,"
             + "\"network\":\"resnet18\",\"engine\":\"pytorch\",\"replay\":{\"budget\":\"8MB\",\"k\":20,"
-            + "\"policy\":\"reservoir\"},\"augment\":{\"list\":\"crop,mixup\",\"new\":true},\"crop\":{\"padding\":2},"
+            + "\"policy\":\"reservoir\",\"codec\":\"raw\"},\"augment\":{\"list\":\"crop,mixup\",\"new\":true},\"crop\":{\"padding\":2},"
             + "\"mixup\":{\"alpha\":0.4},\"lr\":0.05,\"momentum\":0.5,\"schedule\":\"step:5000:0.5\","
-            + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0},\"out\":\"runs/x\",\"threads\":2,"
-            + "\"onednn\":false,\"metrics\":{\"every\":10,\"port\":9400,\"host\":\"0.0.0.0\"},"
+            + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0,\"keep\":0,\"grace\":\"5m\"},\"out\":\"runs/x\",\"threads\":2,"
+            + "\"onednn\":false,\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\",\"metrics\":{\"every\":10,\"port\":9400,\"host\":\"0.0.0.0\"},"
             + "\"checkpoint\":{\"every\":100,\"keep\":1},\"bad\":{\"records\":\"fail\"},"
             + "\"kafka\":{\"properties\":\"/etc/k.properties\"}}";
 
     /** The Java type of every described value, as before the settings table. */
     private static final String DESCRIBED_TYPES = "data=String source=String order=String stage.classes=Integer"
             + " limit=Long seed=Long network=String engine=String replay.budget=String replay.k=Integer"
-            + " replay.policy=String augment.list=String augment.new=Boolean crop.padding=Integer"
+            + " replay.policy=String replay.codec=String augment.list=String augment.new=Boolean crop.padding=Integer"
             + " mixup.alpha=Double lr=Double momentum=Double schedule=String holdout.every=Long holdout.size=Integer"
-            + " snapshot.every=Long out=String threads=Integer onednn=Boolean metrics.every=Long"
+            + " snapshot.every=Long snapshot.keep=Integer snapshot.grace=String out=String threads=Integer onednn=Boolean device=Integer"
+            + " require.gpu=Boolean dtype=String metrics.every=Long"
             + " metrics.port=Integer metrics.host=String checkpoint.every=Long checkpoint.keep=Integer"
             + " bad.records=String kafka.properties=String";
 
@@ -144,7 +149,7 @@ class TrainerConfigTest {
 
     @Test
     void acceptsTheKeysOfTheSettingsTable() {
-        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(31)
+        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(37)
                 .contains("replay.budget", "augment", "augment.new", "kafka.properties", "engine")
                 .doesNotContain("augment.list");
         assertThat(TrainerConfig.Builder.normalise("--Replay-Budget")).isEqualTo("replay.budget");
@@ -179,21 +184,21 @@ class TrainerConfigTest {
                 .set("lr", "NaN").set("momentum", "1").set("augment", "crop,blur").build())
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
                         .containsExactlyInAnyOrder(
-                                "stage.classes was 0 but it must be >= 1",
+                                "stage.classes was 0 but it must be in [1, 100000]",
                                 "limit was -1 but it must be >= 0",
-                                "replay.k was -1 but it must be >= 0",
-                                "crop.padding was -1 but it must be >= 0",
+                                "replay.k was -1 but it must be in [0, 1024]",
+                                "crop.padding was -1 but it must be in [0, 64]",
                                 "holdout.every was -1 but it must be >= 0",
-                                "holdout.size was -1 but it must be >= 0",
+                                "holdout.size was -1 but it must be in [0, 100000000]",
                                 "snapshot.every was -1 but it must be >= 0",
-                                "threads was -1 but it must be >= 0",
+                                "threads was -1 but it must be in [0, 1024]",
                                 "metrics.every was 0 but it must be >= 1",
                                 "checkpoint.every was -1 but it must be >= 0",
-                                "checkpoint.keep was 0 but it must be >= 1",
+                                "checkpoint.keep was 0 but it must be in [1, 1000]",
                                 "metrics.port was 70000 but it must be in [0, 65535] (0 = no endpoint)",
                                 "metrics.host was empty but it must be an address such as 127.0.0.1",
                                 "replay.budget was '0B' but it must be positive",
-                                "mixup.alpha was Infinity but it must be a positive number",
+                                "mixup.alpha was Infinity but it must be in (0, 1000]",
                                 "lr was NaN but it must be a positive number",
                                 "momentum was 1.0 but it must be in [0, 1)",
                                 "augment: augment had 'blur' but allowed names are crop, flip, mixup, none"));

@@ -8,6 +8,7 @@ import io.coldstream.eval.HoldoutPoint;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code golden/trainer-v1.bin} is the {@code trainer.bin} of a real checkpoint, written before the
  * trainer state got its own type: {@code coldstream train --limit 100 --seed 11 --threads 2
  * --checkpoint-every 50}, its checkpoint at 100 examples. Every checkpoint on disk has this format,
- * so it must keep reading, and writing the same state must give the same bytes.
+ * so it must keep reading; format 2 writes the same fields and appends the limit and the counts.
  */
 class TrainerStateGoldenTest {
 
@@ -48,10 +49,41 @@ class TrainerStateGoldenTest {
     }
 
     @Test
-    void writesTheSameBytesBack() throws Exception {
-        byte[] bytes = Files.readAllBytes(golden());
+    void writesFormat2AsFormat1WithItsNewFieldsAfterward() throws Exception {
+        byte[] v1 = Files.readAllBytes(golden());
         TrainerState s = TrainerState.read(golden(), manifest(100, 100));
-        assertThat(s.toBytes(s.savedFingerprint)).isEqualTo(bytes);
+        assertThat(s.orderLimit).isEqualTo(-1);
+        assertThat(s.badRecords).isEmpty();
+        byte[] v2 = s.toBytes(s.savedFingerprint);
+        assertThat(Arrays.copyOfRange(v2, 4, 8)).containsExactly(0, 0, 0, 2);
+        // the magic, then format 1's fields unchanged, then the limit and two empty count tables
+        assertThat(Arrays.copyOfRange(v2, 8, v1.length)).containsExactly(Arrays.copyOfRange(v1, 8, v1.length));
+        assertThat(v2).hasSize(v1.length + 8 + 4 + 4);
+        assertThat(TrainerState.read(Files.write(dir.resolve("v2.bin"), v2), manifest(100, 100)).toBytes(
+                s.savedFingerprint)).isEqualTo(v2);
+    }
+
+    @Test
+    void format2CarriesTheLimitAndTheCountsByReason() throws Exception {
+        TrainerState s = new TrainerState();
+        s.orderLimit = 300;
+        s.badRecords.put("bad-magic", 7L);
+        s.badRecords.put("label-out-of-range", 2L);
+        s.skippedSteps.put("non-finite-loss", 3L);
+        TrainerState back = TrainerState.read(Files.write(dir.resolve("c.bin"), s.toBytes("{}")), null);
+        assertThat(back.orderLimit).isEqualTo(300);
+        assertThat(back.badRecords).containsExactly(Map.entry("bad-magic", 7L), Map.entry("label-out-of-range", 2L));
+        assertThat(back.badRecordTotal()).isEqualTo(9);
+        assertThat(back.skippedSteps).containsExactly(Map.entry("non-finite-loss", 3L));
+    }
+
+    @Test
+    void anUnknownFormatIsRefusedNamingTheFormatsRead() throws Exception {
+        byte[] bytes = new TrainerState().toBytes("{}");
+        bytes[7] = 3;
+        Path file = Files.write(dir.resolve("v3.bin"), bytes);
+        assertThatThrownBy(() -> TrainerState.read(file, null)).isInstanceOf(DataException.class)
+                .hasMessageContaining("format 3").hasMessageContaining("reads 1 and 2");
     }
 
     @Test

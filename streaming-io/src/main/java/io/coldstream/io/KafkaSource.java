@@ -265,7 +265,9 @@ public final class KafkaSource implements ExampleSource {
      * @param lastOffsets per partition name, the offset of the last example the checkpoint holds
      *     (each {@code >= 0})
      * @throws DataException if a name is not a partition of this topic (a checkpoint of another
-     *     stream)
+     *     stream), or if a partition no longer holds the records after its offset (deleted by
+     *     retention: the partition now begins after it; or the topic was recreated: it ends before
+     *     it), naming the partition, the offsets and what to do
      * @throws IllegalStateException after the first {@link #next()}, or once closed
      */
     public void seekAfter(Map<String, Long> lastOffsets) {
@@ -278,6 +280,7 @@ public final class KafkaSource implements ExampleSource {
             if (started) {
                 throw new IllegalStateException("seekAfter must come before the first next() of " + describe());
             }
+            requireOffsetsStillThere(after);
             List<TopicPartition> fromStart = new ArrayList<>();
             for (int p = 0; p < partitions.length; p++) {
                 if (after[p] < 0) {
@@ -374,6 +377,55 @@ public final class KafkaSource implements ExampleSource {
                     + ": " + e, e);
         } finally {
             guard.exit();
+        }
+    }
+
+    /**
+     * Refuses to resume where the records after a checkpoint's offsets are no longer what the
+     * checkpoint saw: below the partition's first offset (retention or {@code deleteRecords} removed
+     * them: seeking there would silently skip to the first record left), or beyond its end (the
+     * topic was recreated or truncated: reading on would silently take other records).
+     */
+    private void requireOffsetsStillThere(long[] after) {
+        List<TopicPartition> resumed = new ArrayList<>();
+        for (int p = 0; p < partitions.length; p++) {
+            if (after[p] >= 0) {
+                resumed.add(partitions[p]);
+            }
+        }
+        if (resumed.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, Long> begins;
+        Map<TopicPartition, Long> ends;
+        try {
+            begins = consumer.beginningOffsets(resumed, METADATA_TIMEOUT);
+            ends = consumer.endOffsets(resumed, METADATA_TIMEOUT);
+        } catch (KafkaException e) {
+            throw new DataException("could not read the first and last offsets of " + describe()
+                    + " to check the checkpoint's offsets against them: " + e.getMessage(), e);
+        }
+        List<String> problems = new ArrayList<>();
+        for (TopicPartition tp : resumed) {
+            int p = tp.partition();
+            long next = after[p] + 1;
+            long begin = begins.getOrDefault(tp, 0L);
+            long end = ends.getOrDefault(tp, 0L);
+            if (next < begin) {
+                problems.add("partition " + partitionNames[p] + ": the checkpoint resumes at offset " + next
+                        + " but the partition now begins at " + begin + " (offsets " + next + " to " + (begin - 1)
+                        + " were deleted, by retention or deleteRecords), so " + (begin - next)
+                        + " records would be lost");
+            } else if (next > end) {
+                problems.add("partition " + partitionNames[p] + ": the checkpoint has read up to offset " + after[p]
+                        + " but the partition now ends at " + end + " (offsets " + begin + " to " + (end - 1)
+                        + "), so the topic was recreated or truncated");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new DataException("cannot resume " + describe() + " from the checkpoint's offsets: "
+                    + String.join("; ", problems) + ". Nothing was trained; to start afresh on what the topic"
+                    + " holds now, choose a new --out");
         }
     }
 
