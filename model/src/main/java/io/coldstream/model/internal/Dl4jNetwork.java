@@ -75,18 +75,9 @@ public final class Dl4jNetwork implements Network {
     @Override
     public void predict(float[] features, int count, int[] predictedOut) {
         int max = predictFeatures.length - 1;
-        int row = shape.elementCount();
         for (int start = 0; start < count; start += max) {
             int n = Math.min(max, count - start);
-            INDArray x = predictFeatures[n];
-            if (x == null) {
-                x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
-                predictFeatures[n] = x;
-            }
-            FloatBuffer buf = x.data().asNioFloat();
-            buf.clear();
-            buf.put(features, start * row, n * row);
-            INDArray out = graph.outputSingle(false, x);
+            INDArray out = output(features, start, n);
             for (int i = 0; i < n; i++) {
                 int best = 0;
                 float bestP = out.getFloat(i, 0);
@@ -106,18 +97,9 @@ public final class Dl4jNetwork implements Network {
     @Override
     public void predictProbabilities(float[] features, int count, float[] probabilitiesOut) {
         int max = predictFeatures.length - 1;
-        int row = shape.elementCount();
         for (int start = 0; start < count; start += max) {
             int n = Math.min(max, count - start);
-            INDArray x = predictFeatures[n];
-            if (x == null) {
-                x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
-                predictFeatures[n] = x;
-            }
-            FloatBuffer buf = x.data().asNioFloat();
-            buf.clear();
-            buf.put(features, start * row, n * row);
-            INDArray out = graph.outputSingle(false, x);
+            INDArray out = output(features, start, n);
             for (int i = 0; i < n; i++) {
                 int at = (start + i) * numClasses;
                 for (int c = 0; c < numClasses; c++) {
@@ -126,6 +108,20 @@ public final class Dl4jNetwork implements Network {
             }
             out.close();
         }
+    }
+
+    /** The softmax output, in inference mode, of rows {@code [start, start + n)}, through a reused input array. */
+    private INDArray output(float[] features, int start, int n) {
+        INDArray x = predictFeatures[n];
+        if (x == null) {
+            x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
+            predictFeatures[n] = x;
+        }
+        FloatBuffer buf = x.data().asNioFloat();
+        buf.clear();
+        int row = shape.elementCount();
+        buf.put(features, start * row, n * row);
+        return graph.outputSingle(false, x);
     }
 
     private static void copyInto(INDArray target, float[] source, int length) {

@@ -237,11 +237,8 @@ public final class PtNetwork implements Network {
         int row = shape.elementCount();
         for (int start = 0; start < count; start += PREDICT_BATCH) {
             int n = Math.min(PREDICT_BATCH, count - start);
-            int rows = fill(predictBytes, predictFloats, features, start * row, row, n);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.create(predictBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(),
-                        shape.height(), shape.width()), DataType.FLOAT32);
-                NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+                NDArray logits = logits(scope, features, start * row, row, n);
                 long[] best = logits.argMax(1).toLongArray();
                 for (int i = 0; i < n; i++) {
                     predictedOut[start + i] = (int) best[i];
@@ -250,17 +247,22 @@ public final class PtNetwork implements Network {
         }
     }
 
+    /** The logits, in inference mode, of {@code n} rows of {@code features} from {@code offset}, in {@code scope}. */
+    private NDArray logits(NDManager scope, float[] features, int offset, int row, int n) {
+        int rows = fill(predictBytes, predictFloats, features, offset, row, n);
+        NDArray x = scope.create(predictBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(), shape.height(),
+                shape.width()), DataType.FLOAT32);
+        return block.forward(store, new NDList(x), false).singletonOrThrow();
+    }
+
     /** As {@link #predict}, in chunks of up to 256 rows, with the softmax of the logits. */
     @Override
     public void predictProbabilities(float[] features, int count, float[] probabilitiesOut) {
         int row = shape.elementCount();
         for (int start = 0; start < count; start += PREDICT_BATCH) {
             int n = Math.min(PREDICT_BATCH, count - start);
-            int rows = fill(predictBytes, predictFloats, features, start * row, row, n);
             try (NDManager scope = manager.newSubManager()) {
-                NDArray x = scope.create(predictBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(),
-                        shape.height(), shape.width()), DataType.FLOAT32);
-                NDArray logits = block.forward(store, new NDList(x), false).singletonOrThrow();
+                NDArray logits = logits(scope, features, start * row, row, n);
                 float[] p = logits.softmax(1).toFloatArray();
                 System.arraycopy(p, 0, probabilitiesOut, start * numClasses, n * numClasses);
             }
