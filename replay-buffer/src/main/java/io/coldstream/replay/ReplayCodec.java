@@ -72,19 +72,8 @@ public enum ReplayCodec {
             for (int c = 0; c < shape.channels(); c++) {
                 int plane = c * h * w;
                 for (int by = 0; by < h2; by++) {
-                    int y0 = 2 * by;
-                    int y1 = Math.min(y0 + 1, h - 1);
                     for (int bx = 0; bx < w2; bx++) {
-                        int x0 = 2 * bx;
-                        int x1 = Math.min(x0 + 1, w - 1);
-                        int n = (y1 - y0 + 1) * (x1 - x0 + 1);
-                        int sum = 0;
-                        for (int y = y0; y <= y1; y++) {
-                            for (int x = x0; x <= x1; x++) {
-                                sum += pixels[plane + y * w + x] & 0xff;
-                            }
-                        }
-                        target.put(out++, (byte) ((sum + n / 2) / n));
+                        target.put(out++, (byte) blockMean(pixels, plane, h, w, by, bx));
                     }
                 }
             }
@@ -134,19 +123,8 @@ public enum ReplayCodec {
             for (int c = 0; c < shape.channels(); c++) {
                 int plane = c * h * w;
                 for (int by = 0; by < h2; by++) {
-                    int y0 = 2 * by;
-                    int y1 = Math.min(y0 + 1, h - 1);
                     for (int bx = 0; bx < w2; bx++) {
-                        int x0 = 2 * bx;
-                        int x1 = Math.min(x0 + 1, w - 1);
-                        int n = (y1 - y0 + 1) * (x1 - x0 + 1);
-                        int sum = 0;
-                        for (int y = y0; y <= y1; y++) {
-                            for (int x = x0; x <= x1; x++) {
-                                sum += pixels[plane + y * w + x] & 0xff;
-                            }
-                        }
-                        int q = (((sum + n / 2) / n) * 15 + 127) / 255;
+                        int q = (blockMean(pixels, plane, h, w, by, bx) * 15 + 127) / 255;
                         if ((block & 1) == 0) {
                             high = q << 4;
                         } else {
@@ -286,5 +264,24 @@ public enum ReplayCodec {
             acc &= (1 << held) - 1;
             out[offset + i] = (byte) ((q * 255 + levels / 2) / levels);
         }
+    }
+
+    /**
+     * The rounded mean of the 2x2 block {@code (by, bx)} of one channel plane (a 1-wide or 1-high block
+     * at an odd edge), the value both downsampling codecs store.
+     */
+    private static int blockMean(byte[] pixels, int plane, int h, int w, int by, int bx) {
+        int y0 = 2 * by;
+        int y1 = Math.min(y0 + 1, h - 1);
+        int x0 = 2 * bx;
+        int x1 = Math.min(x0 + 1, w - 1);
+        int n = (y1 - y0 + 1) * (x1 - x0 + 1);
+        int sum = 0;
+        for (int y = y0; y <= y1; y++) {
+            for (int x = x0; x <= x1; x++) {
+                sum += pixels[plane + y * w + x] & 0xff;
+            }
+        }
+        return (sum + n / 2) / n;
     }
 }
