@@ -3,7 +3,9 @@ package io.coldstream.cli;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
+import io.coldstream.io.CifarLabels;
 import io.coldstream.io.Dataset;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.Datasets;
 import io.coldstream.io.ExampleSink;
 import io.coldstream.io.ExampleSource;
@@ -30,15 +32,25 @@ final class IngestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "IDX folder to read (default: /usr/share/datasets/fashion-mnist)")
-    Path data = io.coldstream.io.FashionMnist.DEFAULT_DIR;
-    @Option(names = "--source", paramLabel = "SPEC", description = "idx:DIR (same as --data)")
+    @Option(names = "--data", paramLabel = "SPEC", description = "dataset to read: idx:DIR or DIR (IDX), cifar100:DIR,"
+            + " imagefolder:DIR, or A,B,... (multi-task; reads each task's test split too, to fix its class offsets)"
+            + " (default: /usr/share/datasets/fashion-mnist)")
+    String data = io.coldstream.io.FashionMnist.DEFAULT_DIR.toString();
+    @Option(names = "--source", paramLabel = "SPEC", description = "a dataset, as --data but with its prefix"
+            + " (idx:DIR, cifar100:DIR, imagefolder:DIR, A,B,...)")
     String source;
+    @Option(names = "--labels", paramLabel = "LABELS", description = "fine | coarse: CIFAR-100's 100 classes or 20"
+            + " superclasses (default: fine)")
+    String labels = CifarLabels.FINE.cliName();
+    @Option(names = "--image-size", paramLabel = "PX", description = "side in pixels of the images of an imagefolder"
+            + " dataset (default: 32)")
+    int imageSize = DatasetOptions.DEFAULT_IMAGE_SIZE;
     @Option(names = "--to", required = true, paramLabel = "SINK", description = "queue:DIR or kafka:HOST:PORT/TOPIC")
     String to;
     @Option(names = "--kafka-properties", paramLabel = "FILE", description = "Kafka producer settings (security, ...) as a Java properties file")
     Path kafkaProperties;
-    @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file (default: iid)")
+    @Option(names = "--order", paramLabel = "ORDER", description = "iid | class-incremental | file | multi-task"
+            + " (default: iid)")
     String order = "iid";
     @Option(names = "--stage-classes", paramLabel = "C", description = "classes per stage in class-incremental order (default: 2)")
     int stageClasses = 2;
@@ -50,13 +62,12 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        SourceSpec from = null;
-        if (source != null) {
-            from = SourceSpec.parse(source);
-            if (!from.isDataset()) {
-                throw new ConfigurationException("--source was '" + source + "' but ingest reads idx:DIR only");
-            }
+        SourceSpec from = source != null ? SourceSpec.parse(source) : SourceSpec.parseDataset(data);
+        if (!from.isDataset()) {
+            throw new ConfigurationException("--source was '" + source + "' but ingest reads datasets only: idx:DIR,"
+                    + " cifar100:DIR, imagefolder:DIR or several comma-separated (A,B,...)");
         }
+        DatasetOptions datasetOptions = new DatasetOptions(CifarLabels.parse(labels), imageSize);
         SourceSpec sink = SourceSpec.parse(to);
         if (sink.isDataset()) {
             throw new ConfigurationException("--to was '" + to + "' but ingest writes to queue:DIR or"
@@ -65,13 +76,10 @@ final class IngestCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new ConfigurationException("--limit was " + limit + " but it must be >= 0");
         }
-        // Only the train split is read (no t10k needed), and first: a missing or broken split is
-        // reported before a bad --order.
-        Dataset dataset = Datasets.open(from != null ? from.toString() : data.toString());
+        // Only the train split is read (no test split needed, but for a multi-task dataset), and
+        // first: a missing or broken split is reported before a bad --order.
+        Dataset dataset = Datasets.open(from, datasetOptions);
         dataset.train();
-        if (from == null) {
-            from = new SourceSpec(SourceSpec.Kind.IDX, data.toString(), null);
-        }
         // The same derivation as the trainer's, so that ingest --order iid --seed S followed by
         // train --source queue:... sees the stream train --data --order iid --seed S would.
         SeededRandom root = new SeededRandom(seed);

@@ -36,7 +36,8 @@ final class ConfigFingerprint {
      * while at their default, so that an unchanged configuration keeps the fingerprint that
      * checkpoints already hold (their default is what those runs did).
      */
-    private static final Set<Setting<?>> NEWER_THAN_FORMAT_1 = Set.of(TrainerSettings.REPLAY_CODEC);
+    private static final Set<Setting<?>> NEWER_THAN_FORMAT_1 = Set.of(TrainerSettings.REPLAY_CODEC,
+            TrainerSettings.LABELS, TrainerSettings.IMAGE_SIZE);
 
     private static boolean atDefault(TrainerConfig config, Setting<?> setting) {
         return Objects.equals(config.values().get(setting), setting.defaultValue());

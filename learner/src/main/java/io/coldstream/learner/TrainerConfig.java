@@ -5,6 +5,7 @@ import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.Setting;
 import io.coldstream.core.SettingValues;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.StreamOrder;
 import io.coldstream.model.LearningRateSchedule;
 import io.coldstream.model.NetworkEngine;
@@ -45,9 +46,17 @@ public record TrainerConfig(SettingValues values) {
         return values.get(setting);
     }
 
-    /** @return {@link TrainerSettings#DATA} */
-    public Path data() {
+    /** @return {@link TrainerSettings#DATA}: a dataset spec, as written */
+    public String data() {
         return get(TrainerSettings.DATA);
+    }
+
+    /**
+     * @return how {@link #data()} (and a dataset {@link #source()}) is read:
+     *     {@link TrainerSettings#LABELS} and {@link TrainerSettings#IMAGE_SIZE}
+     */
+    public DatasetOptions datasetOptions() {
+        return new DatasetOptions(get(TrainerSettings.LABELS), get(TrainerSettings.IMAGE_SIZE));
     }
 
     /** @return {@link TrainerSettings#SOURCE}, or {@code null} for {@link #data()}'s train split */

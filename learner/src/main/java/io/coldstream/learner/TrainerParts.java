@@ -76,7 +76,7 @@ final class TrainerParts implements AutoCloseable {
         this.clock = clock;
         Path out = config.out();
         SourceSpec spec = config.source() != null ? SourceSpec.parse(config.source())
-                : SourceSpec.parse("idx:" + config.data());
+                : SourceSpec.parseDataset(config.data());
         Properties consumer = spec.kind() == SourceSpec.Kind.KAFKA ? kafkaConsumer(config) : new Properties();
         this.kafkaGroup = spec.kind() == SourceSpec.Kind.KAFKA ? consumer.getProperty("group.id") : null;
         this.lock = RunFolder.lock(out);
@@ -89,7 +89,7 @@ final class TrainerParts implements AutoCloseable {
             if (resumedFrom != null) {
                 ConfigFingerprint.requireSame(state.savedFingerprint, config, resumedFrom.folder());
             }
-            Dataset data = Datasets.forRun(config.data().toString(), spec);
+            Dataset data = Datasets.forRun(config.data(), spec, config.datasetOptions());
             if (resumedFrom != null) {
                 requireResumableLimit(config, spec, data, state, resumedFrom.folder());
             } else {
@@ -144,9 +144,9 @@ final class TrainerParts implements AutoCloseable {
 
     /**
      * A resumed run's {@code --limit} may change, but never below the examples already trained on,
-     * and, for a class-incremental IDX stream, not at all where it changes the order: a limited
-     * class-incremental stream is a seeded subset of {@code limit} examples, so another limit is
-     * another stream.
+     * and, for a class-incremental or multi-task dataset stream, not at all where it changes the
+     * order: a limited staged stream is a seeded subset of {@code limit} examples, so another limit
+     * is another stream.
      */
     private static void requireResumableLimit(TrainerConfig config, SourceSpec spec, Dataset data,
             TrainerState state, Path checkpoint) {
@@ -156,21 +156,22 @@ final class TrainerParts implements AutoCloseable {
                     + checkpoint + " has already trained on " + state.seen + " examples; resume with --limit 0"
                     + " (the whole stream) or at least " + state.seen + ", or choose a new --out");
         }
-        boolean classIncremental = spec.kind() == SourceSpec.Kind.IDX
-                && config.order() == StreamOrder.CLASS_INCREMENTAL;
+        // as IdxSource.ordered limits them: multi-task over one task is the iid order
+        boolean classIncremental = spec.isDataset() && (config.order() == StreamOrder.CLASS_INCREMENTAL
+                || config.order() == StreamOrder.MULTI_TASK && data.train().taskClassOffsets().length > 1);
         if (classIncremental && state.orderLimit >= 0) {
             int n = data.train().size();
             long before = state.orderLimit <= 0 || state.orderLimit >= n ? 0 : state.orderLimit;
             long now = limit <= 0 || limit >= n ? 0 : limit;
             if (before != now) {
                 throw new ConfigurationException("limit was " + limit + " but the checkpoint in "
-                        + checkpoint + " was taken with --limit " + state.orderLimit + "; a limited class-incremental"
-                        + " stream is a seeded subset of that many examples, so another limit is another stream:"
-                        + " resume with --limit " + state.orderLimit + ", or choose a new --out");
+                        + checkpoint + " was taken with --limit " + state.orderLimit + "; a limited "
+                        + config.order().cliName() + " stream is a seeded subset of that many examples, so another"
+                        + " limit is another stream: resume with --limit " + state.orderLimit + ", or choose a new --out");
             }
         }
         if (!classIncremental || state.orderLimit < 0) {
-            state.orderLimit = limit; // only a class-incremental order keeps the limit it was built with
+            state.orderLimit = limit; // only a staged order keeps the limit it was built with
         }
     }
 

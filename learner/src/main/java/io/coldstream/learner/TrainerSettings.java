@@ -12,6 +12,8 @@ import io.coldstream.core.Setting;
 import io.coldstream.core.SettingCheck;
 import io.coldstream.core.SettingType;
 import io.coldstream.core.SettingsTable;
+import io.coldstream.io.CifarLabels;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.FashionMnist;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.StreamOrder;
@@ -45,19 +47,37 @@ public final class TrainerSettings {
     private static final SettingCheck<Double> POSITIVE =
             that(v -> v > 0 && !Double.isInfinite(v), "a positive number");
 
-    /** The IDX folder: {@code train-*} is the stream (unless {@link #SOURCE} is set), {@code t10k-*} the holdout. */
-    public static final Setting<Path> DATA = TABLE.define("data", SettingType.path("a folder path"),
-                    FashionMnist.DEFAULT_DIR)
-            .label("DIR").doc("IDX folder: train-* is the stream, t10k-* the holdout");
+    /**
+     * The dataset, as a spec ({@link SourceSpec#parseDataset}): {@code idx:DIR} or a bare
+     * {@code DIR}, {@code cifar100:DIR}, {@code imagefolder:DIR}, or several comma-separated (a
+     * multi-task dataset). Its train split is the stream (unless {@link #SOURCE} is set), its test
+     * split the holdout. Kept as written, so that the default's text (and the fingerprint of
+     * checkpoints taken when this was a folder) stays the same.
+     */
+    public static final Setting<String> DATA = TABLE.define("data",
+                    SettingType.of("a dataset folder or spec", TrainerSettings::dataset, s -> s),
+                    FashionMnist.DEFAULT_DIR.toString())
+            .label("SPEC").doc("dataset: idx:DIR or DIR (IDX), cifar100:DIR, imagefolder:DIR, or A,B,... (multi-task);"
+                    + " its train split is the stream, its test split the holdout");
     /** The stream to train on ({@code idx:DIR}, {@code queue:DIR}, {@code kafka:...}); unset = {@link #DATA}'s train split. */
     public static final Setting<String> SOURCE = TABLE.define("source",
                     SettingType.of(t -> SourceSpec.parse(t).toString(), s -> s), null)
             .label("SPEC").describedDefault("--data's train split")
-            .doc("stream to train on: idx:DIR, queue:DIR or kafka:HOST:PORT/TOPIC; --data still gives the holdout");
+            .doc("stream to train on: idx:DIR, cifar100:DIR, imagefolder:DIR, A,B,..., queue:DIR or"
+                    + " kafka:HOST:PORT/TOPIC; --data still gives the holdout");
+    /** Which CIFAR-100 labels a {@code cifar100:} dataset reads: the 100 fine classes or the 20 coarse ones. */
+    public static final Setting<CifarLabels> LABELS = TABLE.define("labels",
+                    SettingType.of(CifarLabels::parse, CifarLabels::cliName), CifarLabels.FINE)
+            .label("LABELS").doc("fine | coarse: CIFAR-100's 100 classes or 20 superclasses");
+    /** The side, in pixels, to which an {@code imagefolder:} dataset brings its images. */
+    public static final Setting<Integer> IMAGE_SIZE = TABLE.define("image.size", SettingType.INT,
+                    DatasetOptions.DEFAULT_IMAGE_SIZE)
+            .label("PX").check(between(DatasetOptions.MIN_IMAGE_SIZE, DatasetOptions.MAX_IMAGE_SIZE))
+            .doc("side in pixels of the images of an imagefolder dataset");
     /** The stream order. */
     public static final Setting<StreamOrder> ORDER = TABLE.define("order",
                     SettingType.of(StreamOrder::parse, StreamOrder::cliName), StreamOrder.IID)
-            .label("ORDER").doc("iid | class-incremental | file");
+            .label("ORDER").doc("iid | class-incremental | file | multi-task");
     /** Classes per stage in class-incremental order. */
     public static final Setting<Integer> STAGE_CLASSES = TABLE.define("stage.classes", SettingType.INT, 2)
             .label("C").check(between(1, 100_000)).doc("classes per stage in class-incremental order");
@@ -234,6 +254,14 @@ public final class TrainerSettings {
             return ms / 60_000 + "m";
         }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** A dataset spec, checked and kept as written (trimmed). */
+    private static String dataset(String text) {
+        for (SourceSpec part : SourceSpec.parseDataset(text).parts()) {
+            Path.of(part.location()); // an InvalidPathException (an IllegalArgumentException) is reported as the key's rule
+        }
+        return text.trim();
     }
 
     private static String badRecords(String v) {

@@ -71,6 +71,23 @@ class ConfigFingerprintTest {
     }
 
     @Test
+    void datasetOptionsAwayFromTheirDefaultsAreInTheFingerprintAndLeftOutAtThem() {
+        assertThat(ConfigFingerprint.of(TrainerConfig.builder().set("labels", "fine").set("image.size", "32").build()))
+                .isEqualTo(DEFAULTS);
+        String coarse = ConfigFingerprint.of(TrainerConfig.builder().set("labels", "coarse").set("image.size", "64")
+                .build());
+        assertThat(coarse).isEqualTo(DEFAULTS.replace("\"engine\":\"dl4j\",", "\"engine\":\"dl4j\",\"image\":{\"size\":64},")
+                .replace("\"lr\":0.01,", "\"labels\":\"coarse\",\"lr\":0.01,"));
+        assertThatThrownBy(() -> ConfigFingerprint.requireSame(coarse, TrainerConfig.builder().build(),
+                Path.of("ckpt-000001")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "image.size was '32' but the checkpoint in ckpt-000001 was taken with '64'; resume with the"
+                                + " same settings or choose a new --out",
+                        "labels was 'fine' but the checkpoint in ckpt-000001 was taken with 'coarse'; resume with the"
+                                + " same settings or choose a new --out"));
+    }
+
+    @Test
     void leavesOutExactlyTheResumableSettings() {
         TrainerConfig resumedElsewhere = TrainerConfig.builder().set("out", "runs/other").set("limit", "9")
                 .set("holdout.every", "1").set("holdout.size", "1").set("snapshot.every", "1")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.io.CifarLabels;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.StreamOrder;
 import io.coldstream.model.LearningRateSchedule;
 import io.coldstream.model.NetworkKind;
@@ -85,6 +87,27 @@ class TrainerConfigTest {
     }
 
     @Test
+    void dataTakesEveryDatasetSpecAsWrittenAndTheDatasetOptions() {
+        TrainerConfig c = TrainerConfig.builder().nameKeysAsFlags().set("--data", " idx:/a,cifar100:/b ")
+                .set("--labels", "Coarse").set("--image-size", "64").build();
+        assertThat(c.data()).isEqualTo("idx:/a,cifar100:/b");
+        assertThat(c.get(TrainerSettings.LABELS)).isEqualTo(CifarLabels.COARSE);
+        assertThat(c.datasetOptions()).isEqualTo(new DatasetOptions(CifarLabels.COARSE, 64));
+        assertThat(c.describe()).containsEntry("labels", "coarse").containsEntry("image", Map.of("size", 64));
+        assertThat(TrainerConfig.builder().build().datasetOptions()).isEqualTo(DatasetOptions.defaults());
+        assertThat(TrainerConfig.builder().set("data", "cifar100:/c").build().data()).isEqualTo("cifar100:/c");
+        assertThat(TrainerConfig.builder().set("order", "multi-task").build().order()).isEqualTo(StreamOrder.MULTI_TASK);
+        assertThatThrownBy(() -> TrainerConfig.builder().nameKeysAsFlags().set("--data", "queue:/q")
+                .set("--labels", "medium").set("--image-size", "4").build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "--data: data was 'queue:/q' but 'queue:' names no dataset kind; a dataset is idx:DIR (or a"
+                                + " bare DIR), cifar100:DIR, imagefolder:DIR, or several of these comma-separated"
+                                + " (A,B,...) for a multi-task dataset",
+                        "--labels: labels was 'medium' but must be one of fine, coarse",
+                        "--image-size was 4 but it must be in [8, 1024]"));
+    }
+
+    @Test
     void parsesLearningRateSchedules() {
         assertThat(LearningRateSchedule.parse("step:5000:0.5")).isEqualTo(new LearningRateSchedule(5000, 0.5));
         assertThat(LearningRateSchedule.parse("constant").isConstant()).isTrue();
@@ -93,10 +116,12 @@ class TrainerConfigTest {
                 .hasMessageContaining("'constant' and 'step:EVERY:GAMMA'");
     }
     /**
-     * {@code describe()} as it was before the settings table, plus the settings added since (replay.codec,
-     * snapshot.keep/grace, device, require.gpu, dtype) in table order: results.json and manifests echo it.
+     * {@code describe()} as it was before the settings table, plus the settings added since (labels,
+     * image.size, replay.codec, snapshot.keep/grace, device, require.gpu, dtype) in table order:
+     * results.json and manifests echo it.
      */
-    private static final String DEFAULTS_DESCRIBED = "{\"data\":\"/usr/share/datasets/fashion-mnist\",\"order\":\"iid\","
+    private static final String DEFAULTS_DESCRIBED = "{\"data\":\"/usr/share/datasets/fashion-mnist\","
+            + "\"labels\":\"fine\",\"image\":{\"size\":32},\"order\":\"iid\","
             + "\"stage\":{\"classes\":2},\"limit\":0,\"seed\":42,\"network\":\"small-cnn\",\"engine\":\"dl4j\","
             + "\"replay\":{\"budget\":\"16MB\",\"k\":50,\"policy\":\"class-balanced\",\"codec\":\"raw\"},"
             + "\"augment\":{\"list\":\"crop,flip\",\"new\":false},\"crop\":{\"padding\":4},\"mixup\":{\"alpha\":0.2},"
@@ -107,7 +132,7 @@ class TrainerConfigTest {
             + "\"bad\":{\"records\":\"skip\"}}";
 
     private static final String CHANGED_DESCRIBED = "{\"data\":\"/data/fm\",\"source\":\"queue:/data/q\","
-            + "\"order\":\"class-incremental\",\"stage\":{\"classes\":3},\"limit\":5000,\"seed\":7,"
+            + "\"labels\":\"fine\",\"image\":{\"size\":32},\"order\":\"class-incremental\",\"stage\":{\"classes\":3},\"limit\":5000,\"seed\":7,"
             + "\"network\":\"resnet18\",\"engine\":\"pytorch\",\"replay\":{\"budget\":\"8MB\",\"k\":20,"
             + "\"policy\":\"reservoir\",\"codec\":\"raw\"},\"augment\":{\"list\":\"crop,mixup\",\"new\":true},\"crop\":{\"padding\":2},"
             + "\"mixup\":{\"alpha\":0.4},\"lr\":0.05,\"momentum\":0.5,\"schedule\":\"step:5000:0.5\","
@@ -117,7 +142,8 @@ class TrainerConfigTest {
             + "\"kafka\":{\"properties\":\"/etc/k.properties\"}}";
 
     /** The Java type of every described value, as before the settings table. */
-    private static final String DESCRIBED_TYPES = "data=String source=String order=String stage.classes=Integer"
+    private static final String DESCRIBED_TYPES = "data=String source=String labels=String image.size=Integer order=String"
+            + " stage.classes=Integer"
             + " limit=Long seed=Long network=String engine=String replay.budget=String replay.k=Integer"
             + " replay.policy=String replay.codec=String augment.list=String augment.new=Boolean crop.padding=Integer"
             + " mixup.alpha=Double lr=Double momentum=Double schedule=String holdout.every=Long holdout.size=Integer"
@@ -149,7 +175,7 @@ class TrainerConfigTest {
 
     @Test
     void acceptsTheKeysOfTheSettingsTable() {
-        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(37)
+        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(39)
                 .contains("replay.budget", "augment", "augment.new", "kafka.properties", "engine")
                 .doesNotContain("augment.list");
         assertThat(TrainerConfig.Builder.normalise("--Replay-Budget")).isEqualTo("replay.budget");
@@ -209,7 +235,8 @@ class TrainerConfigTest {
                 .set("kafka.properties", "a\u0000b").set("data", "x\u0000y").build())
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
                         .containsExactlyInAnyOrder(
-                                "--order: stream order was 'random' but must be one of iid, class-incremental, file",
+                                "--order: stream order was 'random' but must be one of iid, class-incremental, file,"
+                                        + " multi-task",
                                 "seed was 'x' but it must be a whole number",
                                 "network: network was 'vgg' but allowed values are small-cnn, resnet18",
                                 "engine: engine was 'tf' but must be one of dl4j, pytorch",
@@ -220,12 +247,13 @@ class TrainerConfigTest {
                                 "mixup.alpha was 'a' but it must be a number",
                                 "schedule: lr schedule was 'cosine' but allowed forms are 'constant' and"
                                         + " 'step:EVERY:GAMMA' (such as step:5000:0.5)",
-                                "source: source was 'ftp:x' but allowed forms are idx:DIR, queue:DIR and"
-                                        + " kafka:HOST:PORT/TOPIC",
+                                "source: source was 'ftp:x' but allowed forms are idx:DIR, cifar100:DIR,"
+                                        + " imagefolder:DIR, several datasets comma-separated (A,B,...), queue:DIR"
+                                        + " and kafka:HOST:PORT/TOPIC",
                                 "bad.records: bad records policy was 'drop' but allowed values are skip, fail",
                                 "onednn was '1' but it must be true or false",
                                 "unknown key 'colour'; known keys are " + String.join(", ", TrainerConfig.Builder.keys()),
                                 "kafka.properties was 'a\u0000b' but it must be a file path",
-                                "data was 'x\u0000y' but it must be a folder path"));
+                                "data was 'x\u0000y' but it must be a dataset folder or spec"));
     }
 }

@@ -4,8 +4,8 @@ import io.coldstream.core.Shape;
 
 /**
  * A labelled dataset: a train split (the stream, in a chosen order) and a test split (the
- * holdout), of one shape. IDX folders are the first kind ({@link Datasets#open}); CIFAR-100 binary
- * files and image folders plug in the same way.
+ * holdout), of one shape: an IDX folder, a CIFAR-100 binary folder, an image folder, or several of
+ * them as one {@link MultiTaskDataset} ({@link Datasets#open}).
  *
  * <p>Splits are read when first asked for, so a run that streams from a queue reads only the
  * test split. A split that cannot be read is reported then, as a
@@ -48,4 +48,13 @@ public interface Dataset {
      *     another shape
      */
     DatasetSplit test();
+
+    /**
+     * @return the tasks as class ranges, as {@link DatasetSplit#taskClassOffsets()} says: by
+     *     default the test split's (reading it if not read yet); one task for a single dataset
+     * @throws io.coldstream.core.ColdstreamException (a subclass) if the test split cannot be read
+     */
+    default int[] taskClassOffsets() {
+        return test().taskClassOffsets();
+    }
 }

@@ -11,8 +11,9 @@ import java.util.Properties;
  * needs and ignores the rest:
  *
  * <ul>
- *   <li>a dataset ({@code idx:DIR}): {@code dataset}, {@code order}, {@code stageClasses},
- *       {@code orderRandom}, {@code limit};</li>
+ *   <li>a dataset ({@code idx:DIR}, {@code cifar100:DIR}, {@code imagefolder:DIR}, a
+ *       multi-task list): {@code dataset} (or {@code datasetOptions}), {@code order},
+ *       {@code stageClasses}, {@code orderRandom}, {@code limit}, {@code badRecords};</li>
  *   <li>a Chronicle Queue ({@code queue:DIR}): {@code shape}, {@code numClasses},
  *       {@code badRecords}, {@code idle};</li>
  *   <li>Kafka ({@code kafka:HOST:PORT/TOPIC}): the same, and {@code kafkaConsumer}.</li>
@@ -25,14 +26,16 @@ import java.util.Properties;
  *
  * @param dataset for a dataset spec, the dataset already opened for it (see
  *     {@link Datasets#forRun}), whose train split is streamed without being read again;
- *     {@code null} opens the spec's folder with {@link Datasets#open}. The caller makes sure it is
- *     the dataset the spec names
+ *     {@code null} opens the spec with {@link Datasets#open(SourceSpec, DatasetOptions)}. The caller
+ *     makes sure it is the dataset the spec names
+ * @param datasetOptions how a dataset spec is read when {@code dataset} is {@code null}; never
+ *     {@code null} ({@link DatasetOptions#defaults()} unless told otherwise)
  * @param shape for a queue or Kafka, the shape every record must have (records of another are bad
  *     records); {@code null} where unknown
  * @param numClasses for a queue or Kafka, the number of classes labels lie in, {@code >= 2}; 0
  *     where unknown
- * @param badRecords receives every record of a queue or topic that does not decode; not closed by
- *     the source
+ * @param badRecords receives every record of a queue or topic, and every example of a dataset
+ *     (an image file), that does not decode; not closed by the source
  * @param order the order in which a dataset's train split is streamed
  * @param stageClasses classes per stage of a class-incremental order (checked when a dataset is
  *     opened, {@code >= 1})
@@ -44,7 +47,7 @@ import java.util.Properties;
  * @param idle for a queue or Kafka, how long {@link ExampleSource#next()} waits with nothing new
  *     before it returns {@code null}; {@code null} waits until the source is closed
  */
-public record SourceOptions(Dataset dataset, Shape shape, int numClasses, BadRecordHandler badRecords,
+public record SourceOptions(Dataset dataset, DatasetOptions datasetOptions, Shape shape, int numClasses, BadRecordHandler badRecords,
         StreamOrder order, int stageClasses, SeededRandom orderRandom, long limit, Properties kafkaConsumer,
         Duration idle) {
 
@@ -53,6 +56,7 @@ public record SourceOptions(Dataset dataset, Shape shape, int numClasses, BadRec
 
     /** Checks the parts that are wrong for every kind of source, and copies the consumer settings. */
     public SourceOptions {
+        Objects.requireNonNull(datasetOptions, "datasetOptions");
         Objects.requireNonNull(badRecords, "badRecords");
         Objects.requireNonNull(order, "order");
         if (numClasses < 0) {
@@ -76,7 +80,7 @@ public record SourceOptions(Dataset dataset, Shape shape, int numClasses, BadRec
     }
 
     /**
-     * @return a builder with no dataset, no shape, 0 classes, the {@link BadRecordHandlers#fail()}
+     * @return a builder with no dataset, default dataset options, no shape, 0 classes, the {@link BadRecordHandlers#fail()}
      *     handler, order {@code iid} with 2 classes per stage and no generator, no limit, no consumer
      *     settings and an idle wait of {@link #DEFAULT_IDLE}
      */
@@ -88,6 +92,7 @@ public record SourceOptions(Dataset dataset, Shape shape, int numClasses, BadRec
     public static final class Builder {
 
         private Dataset dataset;
+        private DatasetOptions datasetOptions = DatasetOptions.defaults();
         private Shape shape;
         private int numClasses;
         private BadRecordHandler badRecords;
@@ -107,6 +112,15 @@ public record SourceOptions(Dataset dataset, Shape shape, int numClasses, BadRec
          */
         public Builder dataset(Dataset dataset) {
             this.dataset = dataset;
+            return this;
+        }
+
+        /**
+         * @param datasetOptions how a dataset spec is read when no {@link #dataset} is given
+         * @return this builder
+         */
+        public Builder datasetOptions(DatasetOptions datasetOptions) {
+            this.datasetOptions = datasetOptions;
             return this;
         }
 
@@ -172,7 +186,7 @@ public record SourceOptions(Dataset dataset, Shape shape, int numClasses, BadRec
 
         /** @return the options */
         public SourceOptions build() {
-            return new SourceOptions(dataset, shape, numClasses,
+            return new SourceOptions(dataset, datasetOptions, shape, numClasses,
                     badRecords == null ? BadRecordHandlers.fail() : badRecords, order, stageClasses, orderRandom,
                     limit, kafkaConsumer, idle);
         }

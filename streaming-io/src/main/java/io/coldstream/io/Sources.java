@@ -17,9 +17,12 @@ public final class Sources {
      * Opens a source, positioned at its start (resume with {@link ExampleSource#seek}):
      *
      * <ul>
-     *   <li>{@code idx:DIR}: {@link IdxSource#ordered} over the train split of
-     *       {@code options.dataset()} (or of {@link Datasets#open} of the spec), in
-     *       {@code options.order()}, with partition name {@code "train"};</li>
+     *   <li>a dataset ({@code idx:DIR}, {@code cifar100:DIR}, {@code imagefolder:DIR} or a
+     *       multi-task list): {@link IdxSource#ordered} over the train split of
+     *       {@code options.dataset()} (or of {@link Datasets#open(SourceSpec, DatasetOptions)} of the
+     *       spec with {@code options.datasetOptions()}), in {@code options.order()}, with partition
+     *       name {@code "train"}; an example that cannot be decoded (an image file that is not an
+     *       image) goes to {@code options.badRecords()};</li>
      *   <li>{@code queue:DIR}: a {@link QueueSource} that follows the queue (waits for records to
      *       be appended), waiting {@code options.idle()} before {@code next()} returns {@code null};</li>
      *   <li>{@code kafka:HOST:PORT/TOPIC}: a {@link KafkaSource} on every partition of the topic,
@@ -42,15 +45,16 @@ public final class Sources {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(options, "options");
         return switch (spec.kind()) {
-            case IDX -> {
-                Dataset dataset = options.dataset() != null ? options.dataset() : Datasets.open(spec.toString());
+            case IDX, CIFAR100, IMAGEFOLDER, MULTI_TASK -> {
+                Dataset dataset = options.dataset() != null ? options.dataset()
+                        : Datasets.open(spec, options.datasetOptions());
                 DatasetSplit train = dataset.train();
                 if (options.orderRandom() == null) {
                     throw new IllegalArgumentException("streaming " + spec + " needs the generator of its "
                             + options.order().cliName() + " order: SourceOptions.orderRandom was null");
                 }
                 yield IdxSource.ordered(train, options.order(), options.stageClasses(), options.orderRandom(),
-                        options.limit(), IdxDataset.TRAIN_SPLIT);
+                        options.limit(), IdxDataset.TRAIN_SPLIT).withBadRecords(options.badRecords());
             }
             case QUEUE -> new QueueSource(spec.path(), codec(spec, options), options.badRecords(), true, options.idle());
             case KAFKA -> new KafkaSource(spec.location(), spec.topic(), codec(spec, options), options.badRecords(),
@@ -82,8 +86,8 @@ public final class Sources {
     public static ExampleSink openSink(SourceSpec spec, Properties kafkaProducerProperties) {
         Objects.requireNonNull(spec, "spec");
         return switch (spec.kind()) {
-            case IDX -> throw new IllegalArgumentException("cannot write to " + spec
-                    + ": a sink is queue:DIR or kafka:HOST:PORT/TOPIC");
+            case IDX, CIFAR100, IMAGEFOLDER, MULTI_TASK -> throw new IllegalArgumentException("cannot write to "
+                    + spec + ": a sink is queue:DIR or kafka:HOST:PORT/TOPIC");
             case QUEUE -> new QueueSink(spec.path());
             case KAFKA -> new KafkaSink(spec.location(), spec.topic(), kafkaProducerProperties);
         };

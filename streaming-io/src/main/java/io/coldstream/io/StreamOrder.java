@@ -17,12 +17,20 @@ public enum StreamOrder {
     /**
      * Class-incremental (van de Ven, Tuytelaars and Tolias, "Three types of incremental
      * learning", Nature Machine Intelligence 2022): classes arrive in stages of a few classes each,
-     * and a class never comes back once its stage is over.
+     * and a class never comes back once its stage is over. On a {@link MultiTaskDataset} the stages
+     * run over the classes of the shared head, so a stage may span two tasks.
      */
     CLASS_INCREMENTAL("class-incremental"),
 
     /** The order of the file, unshuffled. */
-    FILE("file");
+    FILE("file"),
+
+    /**
+     * Tasks in sequence, over a {@link MultiTaskDataset}: the tasks follow one another, each task's
+     * examples shuffled (seeded) within the task, and a task never comes back once it is over. A
+     * single dataset is one task, and this order is then exactly {@link #IID}.
+     */
+    MULTI_TASK("multi-task");
 
     private final String cliName;
 
@@ -31,8 +39,9 @@ public enum StreamOrder {
     }
 
     /**
-     * @param text a CLI name: {@code iid}, {@code class-incremental} or {@code file}; case and
-     *     surrounding blanks are ignored
+     * @param text a CLI name: {@code iid}, {@code class-incremental}, {@code file} or
+     *     {@code multi-task}; case
+     *     and surrounding blanks are ignored
      * @return the order
      * @throws ConfigurationException naming the value and the allowed names
      */

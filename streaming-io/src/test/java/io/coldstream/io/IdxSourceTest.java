@@ -175,4 +175,31 @@ class IdxSourceTest {
             assertThat(source.describe()).contains("over a seeded subset of 40");
         }
     }
+
+    @Test
+    void streamOrderIsTheOrderOrderedStreamsForEveryOrderAndLimit() {
+        for (StreamOrder order : StreamOrder.values()) {
+            for (long limit : new long[] {0, 4, 6, 9}) {
+                int[] planned = IdxSource.streamOrder(data, order, 2, new SeededRandom(13), limit);
+                try (IdxSource source = IdxSource.ordered(data, order, 2, new SeededRandom(13), limit, "train")) {
+                    assertThat(planned).as(order + " limit " + limit)
+                            .hasSize((int) source.streamLength());
+                    for (int id : planned) {
+                        assertThat(source.next().id()).isEqualTo(id);
+                    }
+                    assertThat(source.next()).isNull();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMultiTaskStreamOfOneDatasetIsTheIidStreamLimitIncluded() {
+        for (long limit : new long[] {0, 4}) {
+            assertThat(IdxSource.streamOrder(data, StreamOrder.MULTI_TASK, 2, new SeededRandom(5), limit))
+                    .isEqualTo(IdxSource.streamOrder(data, StreamOrder.IID, 2, new SeededRandom(5), limit));
+        }
+        assertThat(IdxSource.ordered(data, StreamOrder.MULTI_TASK, 2, new SeededRandom(5), 4, "train").describe())
+                .endsWith("(multi-task, 1 task, 4 examples)");
+    }
 }

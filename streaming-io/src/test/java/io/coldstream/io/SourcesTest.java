@@ -8,6 +8,7 @@ import io.coldstream.core.DatasetNotFoundException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
+import io.coldstream.testkit.CifarFiles;
 import io.coldstream.testkit.IdxFiles;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,49 @@ class SourcesTest {
                 assertThat(direct.next()).isNull();
                 assertThat(opened.lastPositions()).isEqualTo(Map.of("train", 5L));
             }
+        }
+    }
+
+    @Test
+    void aCifarSpecStreamsItsTrainSplitWithTheLabelsTheOptionsName() {
+        Path cifar = CifarFiles.writeSplit(dir.resolve("cifar"), "train", 99, 0, 42);
+        SourceOptions coarse = SourceOptions.builder().datasetOptions(DatasetOptions.defaults()
+                .withLabels(CifarLabels.COARSE)).order(StreamOrder.FILE, 2, new SeededRandom(1)).build();
+
+        try (ExampleSource source = Sources.open(SourceSpec.parse("cifar100:" + cifar), coarse)) {
+            assertThat(source.shape()).isEqualTo(new Shape(3, 32, 32));
+            assertThat(source.numClasses()).isEqualTo(20);
+            assertThat(source.next().label()).isEqualTo(19);
+            assertThat(source.next().label()).isZero();
+            assertThat(source.next().label()).isEqualTo(8);
+            assertThat(source.next()).isNull();
+        }
+        try (ExampleSource source = Sources.open(SourceSpec.parse("cifar100:" + cifar), ordered(StreamOrder.FILE, 1,
+                0))) {
+            assertThat(source.next().label()).as("fine by default").isEqualTo(99);
+        }
+    }
+
+    /** A multi-task dataset reads both splits of each task to fix its class offsets, so the tasks have test splits. */
+    @Test
+    void aMultiTaskSpecStreamsTheTasksOneAfterAnother() {
+        writeTrain(dir.resolve("a"));
+        IdxFiles.writeSplit(dir.resolve("a"), "t10k", SMALL, new byte[] {3}, IdxFiles.pattern(4));
+        Path cifar = CifarFiles.writeSplit(dir.resolve("cifar"), "train", 7, 8);
+        CifarFiles.writeSplit(cifar, "test", 9);
+
+        try (ExampleSource source = Sources.open(SourceSpec.parse("idx:" + dir.resolve("a") + ",cifar100:" + cifar),
+                ordered(StreamOrder.MULTI_TASK, 3, 0))) {
+            assertThat(source.shape()).isEqualTo(new Shape(3, 32, 32));
+            assertThat(source.numClasses()).isEqualTo(104);
+            for (int i = 0; i < LABELS.length; i++) {
+                assertThat(source.next().label()).isLessThan(4);
+            }
+            assertThat(source.next().label()).isIn(11, 12);
+            assertThat(source.next().label()).isIn(11, 12);
+            assertThat(source.next()).isNull();
+            assertThat(source.describe()).contains("task 0 idx:" + dir.resolve("a") + " 1x2x2 -> 3x32x32")
+                    .endsWith("(multi-task, 2 tasks, 12 examples)");
         }
     }
 

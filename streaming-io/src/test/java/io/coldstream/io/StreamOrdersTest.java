@@ -103,6 +103,67 @@ class StreamOrdersTest {
     }
 
     @Test
+    void classIncrementalOrderIsUnchangedByTheStagedGeneralisation() {
+        // Pinned from the class-incremental code before it took stage boundaries: checkpoints of
+        // class-incremental runs resume on the order they were taken with.
+        int[] labels = {5, 1, 9, 1, 5, 9, 7, 0, 0, 3, 3, 2, 7, 1, 0};
+
+        assertThat(StreamOrders.order(labels, StreamOrder.CLASS_INCREMENTAL, 2, new SeededRandom(3)))
+                .containsExactly(8, 3, 13, 14, 1, 7, 10, 11, 9, 0, 6, 4, 12, 2, 5);
+        assertThat(StreamOrders.order(labels, StreamOrder.CLASS_INCREMENTAL, 3, new SeededRandom(8)))
+                .containsExactly(8, 11, 7, 14, 13, 1, 3, 4, 0, 6, 9, 10, 12, 2, 5);
+    }
+
+    @Test
+    void multiTaskStreamsEachTaskInTurnShuffledWithinIt() {
+        int[] offsets = {0, 4, 7}; // three tasks: classes 0-3, 4-6, 7-9
+        int[] order = StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, offsets, new SeededRandom(7));
+
+        assertThat(sorted(order)).isEqualTo(IntStream.range(0, LABELS.length).toArray());
+        List<Set<Integer>> tasks = List.of(Set.of(0, 1, 2, 3), Set.of(4, 5, 6), Set.of(7, 8, 9));
+        int from = 0;
+        for (Set<Integer> classes : tasks) {
+            int[] taskOrder = Arrays.copyOfRange(order, from, from + 30 * classes.size());
+            assertThat(classesOf(taskOrder)).isEqualTo(classes);
+            assertShuffledWithinStage(taskOrder);
+            from += taskOrder.length;
+        }
+        assertThat(StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, offsets, new SeededRandom(7)))
+                .as("seeded").isEqualTo(order);
+        assertThat(StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, offsets, new SeededRandom(8)))
+                .isNotEqualTo(order);
+        assertThat(StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 4, offsets, new SeededRandom(7)))
+                .as("stage classes do not matter").isEqualTo(order);
+    }
+
+    @Test
+    void multiTaskOverOneTaskIsExactlyIid() {
+        int[] iid = StreamOrders.order(LABELS, StreamOrder.IID, 2, new SeededRandom(21));
+
+        assertThat(StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, new SeededRandom(21))).isEqualTo(iid);
+        assertThat(StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, new int[] {0}, new SeededRandom(21)))
+                .isEqualTo(iid);
+    }
+
+    @Test
+    void multiTaskRefusesOffsetsThatDoNotStartAtZeroAndAscend() {
+        assertThatThrownBy(() -> StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, new int[] {1, 4},
+                new SeededRandom(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("task class offsets must start at 0 but were [1, 4]");
+        assertThatThrownBy(() -> StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, new int[] {0, 6, 4},
+                new SeededRandom(1))).hasMessage("task class offsets must ascend but were [0, 6, 4]");
+    }
+
+    @Test
+    void multiTaskPutsClassesPastTheLastOffsetInTheLastTask() {
+        int[] order = StreamOrders.order(LABELS, StreamOrder.MULTI_TASK, 2, new int[] {0, 8}, new SeededRandom(3));
+
+        assertThat(classesOf(Arrays.copyOfRange(order, 0, 240))).isEqualTo(Set.of(0, 1, 2, 3, 4, 5, 6, 7));
+        assertThat(classesOf(Arrays.copyOfRange(order, 240, 300))).isEqualTo(Set.of(8, 9));
+    }
+
+    @Test
     void rejectsFewerThanOneClassPerStage() {
         assertThatThrownBy(() -> StreamOrders.order(LABELS, StreamOrder.CLASS_INCREMENTAL, 0, new SeededRandom(1)))
                 .isInstanceOf(ConfigurationException.class)
@@ -129,10 +190,12 @@ class StreamOrdersTest {
         assertThat(StreamOrder.parse("iid")).isEqualTo(StreamOrder.IID);
         assertThat(StreamOrder.parse(" Class-Incremental ")).isEqualTo(StreamOrder.CLASS_INCREMENTAL);
         assertThat(StreamOrder.parse("file")).isEqualTo(StreamOrder.FILE);
+        assertThat(StreamOrder.parse("Multi-Task")).isEqualTo(StreamOrder.MULTI_TASK);
+        assertThat(StreamOrder.MULTI_TASK.cliName()).isEqualTo("multi-task");
         assertThat(StreamOrder.CLASS_INCREMENTAL.cliName()).isEqualTo("class-incremental");
         assertThatThrownBy(() -> StreamOrder.parse("random"))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessage("stream order was 'random' but must be one of iid, class-incremental, file");
+                .hasMessage("stream order was 'random' but must be one of iid, class-incremental, file, multi-task");
         assertThatThrownBy(() -> StreamOrder.parse(null)).isInstanceOf(ConfigurationException.class);
     }
 

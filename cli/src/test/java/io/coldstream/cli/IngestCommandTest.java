@@ -1,0 +1,100 @@
+package io.coldstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coldstream.core.Example;
+import io.coldstream.core.Shape;
+import io.coldstream.io.ExampleSource;
+import io.coldstream.io.SourceOptions;
+import io.coldstream.io.SourceSpec;
+import io.coldstream.io.Sources;
+import io.coldstream.testkit.CifarFiles;
+import io.coldstream.testkit.IdxFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code coldstream ingest} takes every dataset kind as its source. */
+class IngestCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int status, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<Example> read(Path queue, Shape shape, int classes) {
+        List<Example> examples = new ArrayList<>();
+        try (ExampleSource source = Sources.open(SourceSpec.parse("queue:" + queue),
+                SourceOptions.builder().examples(shape, classes).idle(Duration.ofMillis(200)).build())) {
+            Example example;
+            while ((example = source.next()) != null) {
+                examples.add(example);
+            }
+        }
+        return examples;
+    }
+
+    @Test
+    void ingestsACifarFolderWithTheLabelsAsked() {
+        Path cifar = CifarFiles.writeSplit(dir.resolve("cifar"), "train", 99, 3, 42);
+        Path queue = dir.resolve("q");
+
+        Outcome o = run("ingest", "--data", "cifar100:" + cifar, "--labels", "coarse", "--order", "file", "--to",
+                "queue:" + queue);
+
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).startsWith("ingested 3 records");
+        List<Example> examples = read(queue, new Shape(3, 32, 32), 20);
+        assertThat(examples).extracting(Example::label).containsExactly(19, 0, 8);
+        assertThat(examples.get(2).pixels()).isEqualTo(java.util.Arrays.copyOfRange(
+                IdxFiles.pattern(3 * CifarFiles.PIXEL_BYTES), 2 * CifarFiles.PIXEL_BYTES, 3 * CifarFiles.PIXEL_BYTES));
+    }
+
+    @Test
+    void ingestsAMultiTaskListGivenAsSourceInTaskOrder() {
+        Shape grey = new Shape(1, 28, 28);
+        Path fm = IdxFiles.writeSplit(dir.resolve("fm"), "train", grey, new byte[] {1, 0, 1},
+                IdxFiles.pattern(3 * grey.elementCount()));
+        IdxFiles.writeSplit(fm, "t10k", grey, new byte[] {0, 1}, IdxFiles.pattern(2 * grey.elementCount()));
+        Path cifar = CifarFiles.writeSplit(dir.resolve("cifar"), "train", 5, 6);
+        CifarFiles.writeSplit(cifar, "test", 7);
+        Path queue = dir.resolve("q");
+
+        Outcome o = run("ingest", "--source", "idx:" + fm + ",cifar100:" + cifar, "--order", "multi-task", "--to",
+                "queue:" + queue);
+
+        assertThat(o.status()).as(o.err()).isZero();
+        List<Example> examples = read(queue, new Shape(3, 32, 32), 102);
+        assertThat(examples).extracting(Example::label).hasSize(5);
+        assertThat(examples.subList(0, 3)).extracting(Example::label).containsExactlyInAnyOrder(1, 0, 1);
+        assertThat(examples.subList(3, 5)).extracting(Example::label).containsExactlyInAnyOrder(7, 8);
+    }
+
+    @Test
+    void aStreamAsSourceOrABadOptionIsRefusedWithTheAllowedForms() {
+        Outcome queue = run("ingest", "--source", "queue:" + dir.resolve("in"), "--to", "queue:" + dir.resolve("q"));
+        assertThat(queue.status()).isEqualTo(2);
+        assertThat(queue.err()).contains("ingest reads datasets only: idx:DIR, cifar100:DIR, imagefolder:DIR");
+
+        Outcome labels = run("ingest", "--data", "cifar100:" + dir, "--labels", "medium", "--to",
+                "queue:" + dir.resolve("q"));
+        assertThat(labels.status()).isEqualTo(2);
+        assertThat(labels.err()).contains("labels was 'medium' but must be one of fine, coarse");
+        assertThat(dir.resolve("q")).doesNotExist();
+    }
+}
