@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "coldstream", mixinStandardHelpOptions = true, versionProvider = Coldstream.Version.class,
         description = "Streaming-only deep learning: cold-start training on live streams.",
-        subcommands = {TrainCommand.class, IngestCommand.class, ServeCommand.class, ReportCommand.class,
-                BenchCommand.class, BackendCommand.class})
+        subcommands = {TrainCommand.class, IngestCommand.class, ServeCommand.class, EvalCommand.class,
+                ReportCommand.class, BenchCommand.class, BackendCommand.class})
 public final class Coldstream {
 
     /** Exit status for bad input: flags, configuration, data. */

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The files that {@link RunReport#write(Path)} wrote into a run's {@code report/} folder.
+ * The files a report wrote: {@link RunReport#write(Path)} into a run's {@code report/} folder,
+ * {@link BenchReport#write(Path)} and {@link EvalReport#write(Path)} into theirs.
  *
- * @param summary the Markdown summary, {@code <runDir>/report/summary.md}
+ * @param summary the Markdown summary: {@code <runDir>/report/summary.md}, {@code bench.md} or {@code eval.md}
  * @param plots the PNG plots, in the order the summary shows them; never empty
  */
 public record ReportFiles(Path summary, List<Path> plots) {

@@ -3,13 +3,15 @@ package io.coldstream.eval.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.coldstream.core.DataException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Typed access to the fields of a parsed JSON file, for the readers of {@code results.json} and
- * {@code metrics.jsonl}. A value that is absent or JSON {@code null} reads as "not recorded"
+ * Typed access to the fields of a parsed JSON file, for the readers of {@code results.json},
+ * {@code metrics.jsonl}, {@code bench.json} and {@code eval.json}. A value that is absent or JSON {@code null} reads as "not recorded"
  * ({@code NaN}, {@code -1} or {@code null}); a value of the wrong type fails with a
  * {@link DataException} that names the place, the key, the value and the rule:
  * {@code <where> is malformed: "meanLoss" was "high" but must be a number or null}.
@@ -136,7 +138,15 @@ public final class JsonFields {
      * @return the counts, empty when the parent or the field is absent or {@code null}
      */
     public List<Integer> counts(JsonNode parent, String key, String name) {
-        JsonNode value = parent == null ? null : parent.get(key);
+        return counts(parent == null ? null : parent.get(key), name);
+    }
+
+    /**
+     * @param value an array of counts, or {@code null}
+     * @param name the array as errors name it ({@code confusion[3]})
+     * @return the counts, empty when the value is absent or {@code null}
+     */
+    public List<Integer> counts(JsonNode value, String name) {
         if (value == null || value.isNull()) {
             return List.of();
         }
@@ -153,6 +163,133 @@ public final class JsonFields {
             counts.add(n.intValue());
         }
         return counts;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
+     * @param key the field, an array of numbers or {@code null}s
+     * @param name the field as errors name it ({@code results[0].stages[2].perClassTop1})
+     * @return the numbers, {@code null} elements as {@code NaN}; empty when the parent or the field is
+     *     absent or {@code null}
+     */
+    public List<Double> numbers(JsonNode parent, String key, String name) {
+        JsonNode value = array(parent, key, name, "an array of numbers or nulls");
+        List<Double> numbers = new ArrayList<>(value == null ? 0 : value.size());
+        for (int i = 0; value != null && i < value.size(); i++) {
+            JsonNode n = value.get(i);
+            if (!n.isNull() && !n.isNumber()) {
+                throw malformed(String.format(Locale.ROOT, "\"%s\"[%d] was %s but must be a number or null", name, i,
+                        describe(n)));
+            }
+            numbers.add(n.isNull() ? Double.NaN : n.doubleValue());
+        }
+        return numbers;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
+     * @param key the field, an array of booleans
+     * @param name the field as errors name it
+     * @return the booleans, empty when the parent or the field is absent or {@code null}
+     */
+    public List<Boolean> booleans(JsonNode parent, String key, String name) {
+        JsonNode value = array(parent, key, name, "an array of booleans");
+        List<Boolean> booleans = new ArrayList<>(value == null ? 0 : value.size());
+        for (int i = 0; value != null && i < value.size(); i++) {
+            JsonNode n = value.get(i);
+            if (!n.isBoolean()) {
+                throw malformed(String.format(Locale.ROOT, "\"%s\"[%d] was %s but must be a boolean", name, i,
+                        describe(n)));
+            }
+            booleans.add(n.booleanValue());
+        }
+        return booleans;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
+     * @param key the field, an array of strings
+     * @param name the field as errors name it
+     * @return the strings, empty when the parent or the field is absent or {@code null}
+     */
+    public List<String> texts(JsonNode parent, String key, String name) {
+        JsonNode value = array(parent, key, name, "an array of strings");
+        List<String> texts = new ArrayList<>(value == null ? 0 : value.size());
+        for (int i = 0; value != null && i < value.size(); i++) {
+            JsonNode n = value.get(i);
+            if (!n.isTextual()) {
+                throw malformed(String.format(Locale.ROOT, "\"%s\"[%d] was %s but must be a string", name, i,
+                        describe(n)));
+            }
+            texts.add(n.textValue());
+        }
+        return texts;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
+     * @param key the field, an object of strings
+     * @param name the field as errors name it
+     * @return its entries in file order, empty when the parent or the field is absent or {@code null}
+     */
+    public Map<String, String> textMap(JsonNode parent, String key, String name) {
+        JsonNode value = parent == null ? null : parent.get(key);
+        Map<String, String> map = new LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return map;
+        }
+        if (!value.isObject()) {
+            throw bad("\"" + name + "\"", value, "an object of strings");
+        }
+        for (Map.Entry<String, JsonNode> entry : value.properties()) {
+            if (!entry.getValue().isTextual()) {
+                throw bad("\"" + name + "." + entry.getKey() + "\"", entry.getValue(), "a string");
+            }
+            map.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return map;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
+     * @param key the field
+     * @param name the field as errors name it
+     * @return the count
+     * @throws DataException also when the value is absent or {@code null}
+     */
+    public long requiredCount(JsonNode parent, String key, String name) {
+        long value = count(parent, key);
+        if (value < 0) {
+            throw bad("\"" + name + "\"", parent == null ? null : parent.get(key), "an integer >= 0");
+        }
+        return value;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
+     * @param key the field
+     * @param name the field as errors name it
+     * @return the text
+     * @throws DataException also when the value is absent or {@code null}
+     */
+    public String requiredText(JsonNode parent, String key, String name) {
+        String value = text(parent, key);
+        if (value == null) {
+            throw bad("\"" + name + "\"", parent == null ? null : parent.get(key), "a string");
+        }
+        return value;
+    }
+
+    /** @return the array, or {@code null} when the parent or the value is absent or {@code null} */
+    private JsonNode array(JsonNode parent, String key, String name, String must) {
+        JsonNode value = parent == null ? null : parent.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw bad("\"" + name + "\"", value, must);
+        }
+        return value;
     }
 
     /**

@@ -3,33 +3,20 @@ package io.coldstream.eval.internal;
 import io.coldstream.eval.HoldoutPoint;
 import io.coldstream.eval.MetricsRecord;
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws the report's plots with XChart and encodes them as PNG. */
+/** Draws the run report's plots with XChart (in the style of {@link Charts}) and encodes them as PNG. */
 final class ReportPlots {
 
-    static final int WIDTH = 900;
-    static final int HEIGHT = 500;
     /** More classes than this and the replay plot leaves its legend out: it would hide the plot. */
     static final int MAX_LEGEND_CLASSES = 20;
 
-    /** Opaque, so that stacked bands do not blend (Tableau 10). */
-    private static final Color[] CLASS_COLOURS = {
-        new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2), new Color(0x59A14F),
-        new Color(0xEDC948), new Color(0xB07AA1), new Color(0xFF9DA7), new Color(0x9C755F), new Color(0xBAB0AC),
-    };
     private static final double MIB = 1024.0 * 1024.0;
     private static final String X_TITLE = "examples seen (stream examples)";
 
@@ -57,7 +44,7 @@ final class ReportPlots {
 
     /** @return the chart as PNG bytes */
     static byte[] png(XYChart chart) throws IOException {
-        return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        return Charts.png(chart);
     }
 
     private static XYChart accuracy(List<MetricsRecord> lines, List<MetricsRecord> progress,
@@ -68,7 +55,7 @@ final class ReportPlots {
         chart.getStyler().setYAxisDecimalPattern("0.0");
         line(chart, "prequential (test-then-train)", progress, MetricsRecord::prequentialAccuracy, 1);
         line(chart, "windowed prequential (recent)", progress, MetricsRecord::windowAccuracy, 1);
-        Series holdout = new Series();
+        Charts.Series holdout = new Charts.Series();
         for (MetricsRecord line : lines) {
             if (line.kind() == MetricsRecord.Kind.HOLDOUT) {
                 holdout.add(line.examplesSeen(), line.holdoutAccuracy(), 1);
@@ -84,19 +71,19 @@ final class ReportPlots {
             series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             series.setMarker(SeriesMarkers.DIAMOND);
         }
-        return finish(chart, "no accuracy figures in metrics.jsonl");
+        return Charts.finish(chart, "no accuracy figures in metrics.jsonl");
     }
 
     private static XYChart loss(List<MetricsRecord> progress) {
         XYChart chart = chart("Training loss", "mean mini-batch loss over the interval");
         line(chart, "mean loss", progress, MetricsRecord::meanLoss, 1);
-        return finish(chart, "no loss figures in metrics.jsonl");
+        return Charts.finish(chart, "no loss figures in metrics.jsonl");
     }
 
     private static XYChart throughput(List<MetricsRecord> progress) {
         XYChart chart = chart("Training throughput", "throughput (examples per second)");
         line(chart, "examples per second (last interval)", progress, MetricsRecord::examplesPerSecond, 1);
-        return finish(chart, "no throughput figures in metrics.jsonl");
+        return Charts.finish(chart, "no throughput figures in metrics.jsonl");
     }
 
     /**
@@ -115,7 +102,7 @@ final class ReportPlots {
         // Cumulative sums up to each class; drawn from the top band down so that each band's fill
         // covers the part of the one above that lies below it.
         for (int c = classes - 1; c >= 0; c--) {
-            Series series = new Series();
+            Charts.Series series = new Charts.Series();
             for (MetricsRecord line : withCounts) {
                 List<Integer> counts = classCounts(line);
                 long upTo = 0;
@@ -125,7 +112,7 @@ final class ReportPlots {
                 series.add(line.examplesSeen(), upTo, 1);
             }
             XYSeries band = chart.addSeries("class " + c, series.xs(), series.ys());
-            Color colour = CLASS_COLOURS[c % CLASS_COLOURS.length];
+            Color colour = Charts.COLOURS[c % Charts.COLOURS.length];
             band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
             band.setMarker(SeriesMarkers.NONE);
             band.setFillColor(colour);
@@ -136,7 +123,7 @@ final class ReportPlots {
         if (classes > MAX_LEGEND_CLASSES) {
             chart.getStyler().setLegendVisible(false);
         }
-        return finish(chart, "no replay class counts in metrics.jsonl");
+        return Charts.finish(chart, "no replay class counts in metrics.jsonl");
     }
 
     /** @return the line's replay entries per class, empty when it has none */
@@ -149,89 +136,19 @@ final class ReportPlots {
         line(chart, "JVM heap used", progress, l -> l.jvmHeapUsedBytes() < 0 ? Double.NaN : l.jvmHeapUsedBytes(),
                 MIB);
         line(chart, "off-heap", progress, l -> l.offHeapBytes() < 0 ? Double.NaN : l.offHeapBytes(), MIB);
-        return finish(chart, "no memory figures in metrics.jsonl");
+        return Charts.finish(chart, "no memory figures in metrics.jsonl");
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(X_TITLE)
-                .yAxisTitle(yTitle).build();
-        XYStyler styler = chart.getStyler();
-        styler.setPlotGridLinesColor(new Color(220, 220, 220));
-        styler.setXAxisDecimalPattern("#,##0");
-        styler.setXAxisMin(0.0);
-        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
-        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
-        styler.setChartBackgroundColor(Color.WHITE);
-        styler.setPlotBackgroundColor(Color.WHITE);
-        styler.setMarkerSize(9);
-        styler.setAntiAlias(true);
-        styler.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        return chart;
+        return Charts.xy(title, X_TITLE, yTitle);
     }
 
     private static void line(XYChart chart, String name, List<MetricsRecord> lines, ToDoubleFunction<MetricsRecord> y,
             double divisor) {
-        Series series = new Series();
+        Charts.Series series = new Charts.Series();
         for (MetricsRecord line : lines) {
             series.add(line.examplesSeen(), y.applyAsDouble(line), divisor);
         }
-        addLine(chart, name, series);
-    }
-
-    private static void addLine(XYChart chart, String name, Series series) {
-        if (series.isEmpty()) {
-            return;
-        }
-        XYSeries s = chart.addSeries(name, series.xs(), series.ys());
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        // A lone point has no line to draw: mark it so that it shows.
-        s.setMarker(series.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-    }
-
-    /**
-     * Starts the y axis at zero when no value is negative (so that a small change does not look large),
-     * and gives a chart without data a visible note instead of an empty frame.
-     */
-    private static XYChart finish(XYChart chart, String emptyNote) {
-        if (!chart.getSeriesMap().isEmpty()
-                && chart.getSeriesMap().values().stream().allMatch(s -> s.getYMin() >= 0)) {
-            chart.getStyler().setYAxisMin(0.0);
-        }
-        if (chart.getSeriesMap().isEmpty()) {
-            chart.setTitle(chart.getTitle() + ": " + emptyNote);
-            XYSeries none = chart.addSeries("(no data)", new double[] {0}, new double[] {0});
-            none.setMarker(SeriesMarkers.NONE);
-            none.setShowInLegend(false);
-            none.setLineColor(new Color(0, 0, 0, 0));
-            chart.getStyler().setLegendVisible(false);
-        }
-        return chart;
-    }
-
-    /** Points of one series; {@code NaN} and infinite values are skipped. */
-    private static final class Series {
-        private final List<double[]> points = new ArrayList<>();
-
-        void add(long x, double y, double divisor) {
-            if (Double.isFinite(y)) {
-                points.add(new double[] {x, y / divisor});
-            }
-        }
-
-        boolean isEmpty() {
-            return points.isEmpty();
-        }
-
-        int size() {
-            return points.size();
-        }
-
-        double[] xs() {
-            return points.stream().mapToDouble(p -> p[0]).toArray();
-        }
-
-        double[] ys() {
-            return points.stream().mapToDouble(p -> p[1]).toArray();
-        }
+        Charts.addLine(chart, name, series);
     }
 }

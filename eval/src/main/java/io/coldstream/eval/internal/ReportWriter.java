@@ -39,9 +39,7 @@ public final class ReportWriter {
         List<MetricsRecord.Line> lines = MetricsRecord.readLines(runDir.resolve(MetricsRecord.FILE_NAME));
         Path resultsFile = runDir.resolve(RunResults.FILE_NAME);
         RunResults results = Files.isRegularFile(resultsFile) ? RunResults.read(resultsFile) : null;
-        if (System.getProperty("java.awt.headless") == null) {
-            System.setProperty("java.awt.headless", "true");
-        }
+        Charts.headless();
         Path folder = runDir.resolve(REPORT_FOLDER);
         try {
             Files.createDirectories(folder);
@@ -72,9 +70,9 @@ public final class ReportWriter {
     /**
      * Writes under a temporary name in the same folder, then renames over the target. The temporary name is
      * fixed (a stray one from an interrupted run is reused) and the file gets the process's default
-     * permissions, as the target would.
+     * permissions, as the target would. The benchmark's and the snapshot evaluation's writers use it too.
      */
-    private static void replace(Path target, byte[] content) {
+    static void replace(Path target, byte[] content) {
         Path temp = null;
         try {
             temp = target.resolveSibling("." + target.getFileName() + ".tmp");

@@ -1,0 +1,136 @@
+package io.coldstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.coldstream.core.DataException;
+import io.coldstream.core.Shape;
+import io.coldstream.model.NetworkEngine;
+import io.coldstream.model.SnapshotManifest;
+import io.coldstream.model.SnapshotStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code coldstream eval}'s refusals, which come before any model is loaded: a snapshot that is not there,
+ * flags that disagree, a dataset of another shape or other classes. Each is one line and exit status 2, and
+ * nothing is written. {@link EvalCommandIT} evaluates a trained snapshot.
+ */
+class EvalCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Outcome(int status, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A store in {@code <run>/snapshots} with the given versions, each a manifest of a 1x28x28, 10-class model. */
+    private Path store(String... versions) throws IOException {
+        Path run = dir.resolve("run");
+        Path snapshots = Files.createDirectories(run.resolve("snapshots"));
+        for (String v : versions) {
+            Path folder = Files.createDirectories(snapshots.resolve(v));
+            SnapshotManifest m = new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, v,
+                    Instant.parse("2025-01-01T00:00:00Z"), 50, null, "0".repeat(64), Map.of(), NetworkEngine.DL4J,
+                    "small-cnn", new Shape(1, 28, 28), 10, 431_626, Map.of());
+            Files.write(folder.resolve(SnapshotStore.MANIFEST_FILE), m.toJson());
+            Files.writeString(folder.resolve(SnapshotStore.MODEL_FILE), "not a model");
+        }
+        if (versions.length > 0) {
+            Files.writeString(snapshots.resolve(SnapshotStore.LATEST), versions[versions.length - 1] + "\n");
+        }
+        return run;
+    }
+
+    private static void assertOneLineRefusal(Outcome o, String... parts) {
+        assertThat(o.status()).as(o.err()).isEqualTo(2);
+        assertThat(o.err()).startsWith("coldstream: ").contains(parts);
+        assertThat(o.err().strip().lines()).hasSize(1);
+        assertThat(o.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingSnapshotSaysWhatWasLookedForAndWhatIsThere() throws IOException {
+        Path out = dir.resolve("out");
+        assertOneLineRefusal(run("eval", "--snapshot", dir.resolve("nowhere").toString(), "--out", out.toString()),
+                "--snapshot was '" + dir.resolve("nowhere") + "' but no such folder exists", "--version");
+
+        Path empty = Files.createDirectories(dir.resolve("empty-run"));
+        assertOneLineRefusal(run("eval", "--snapshot", empty.toString(), "--out", out.toString()),
+                "no snapshot was published in " + empty, "--snapshot-every");
+
+        Path run = store("v000001", "v000002");
+        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--version", "v000099", "--out",
+                out.toString()), "snapshot v000099 is not in " + run.resolve("snapshots"), "holds v000001, v000002");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void findsTheSnapshotFromAFolderAStoreARunOrABareVersion() throws IOException {
+        Path run = store("v000001", "v000002");
+        Path snapshots = run.resolve("snapshots");
+
+        EvalCommand.Target latest = EvalCommand.resolve(run.toString(), null, dir);
+        assertThat(latest.version()).isEqualTo("v000002");
+        assertThat(latest.store().dir()).isEqualTo(snapshots);
+        assertThat(EvalCommand.resolve(snapshots.toString(), "v000001", dir).version()).isEqualTo("v000001");
+        EvalCommand.Target folder = EvalCommand.resolve(snapshots.resolve("v000001").toString(), null, dir);
+        assertThat(folder.version()).isEqualTo("v000001");
+        assertThat(folder.store().dir()).isEqualTo(snapshots.toAbsolutePath());
+        // A bare version is looked for in the store of the current folder.
+        assertThat(EvalCommand.resolve("v000001", null, run).store().dir()).isEqualTo(snapshots);
+        assertThatThrownBy(() -> EvalCommand.resolve("v000003", null, run)).isInstanceOf(DataException.class)
+                .hasMessageContaining("there is no such folder").hasMessageContaining("holds v000001, v000002");
+    }
+
+    @Test
+    void flagsThatDisagreeOrAreOutOfRangeAreRefusedTogether() throws IOException {
+        Path run = store("v000001");
+        assertOneLineRefusal(run("eval", "--snapshot", run.resolve("snapshots/v000001").toString(), "--version",
+                "v000002"), "--snapshot names snapshot v000001 but --version names v000002");
+        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--version", "latest", "--limit", "-1",
+                "--batch", "0"), "--version was 'latest'", "--limit was -1", "--batch was 0");
+    }
+
+    @Test
+    void aDatasetOfAnotherShapeOrOtherClassesIsRefusedBeforeTheModelIsLoaded() throws IOException {
+        Path run = store("v000001");
+        Path small = dir.resolve("small");
+        ColdstreamCliTest.writeIdx(small, "train", 20, 8, 8);
+        ColdstreamCliTest.writeIdx(small, "t10k", 10, 8, 8);
+        Path out = dir.resolve("out");
+
+        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--data", small.toString(), "--out",
+                out.toString()), "snapshot v000001 takes examples of 1x28x28 but idx:" + small + " has 1x8x8");
+
+        Path five = dir.resolve("five");
+        ColdstreamCliTest.writeIdx(five, "train", 5, 28, 28);
+        ColdstreamCliTest.writeIdx(five, "t10k", 5, 28, 28);
+        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--data", five.toString(), "--out",
+                out.toString()), "snapshot v000001 predicts 10 classes but idx:" + five + " has 5");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void helpListsTheFlags() {
+        Outcome o = run("eval", "--help");
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).contains("--snapshot", "--version", "--data", "--out", "--limit", "--batch");
+    }
+}
