@@ -3,32 +3,97 @@ package io.coldstream.cli;
 import io.coldstream.backend.Backend;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.backend.BackendSettings;
+import io.coldstream.bench.BenchExperiment;
+import io.coldstream.bench.BenchHarness;
+import io.coldstream.bench.BenchMethod;
+import io.coldstream.bench.BenchSuite;
 import io.coldstream.bench.EngineBench;
-import io.coldstream.core.ConfigurationException;
+import io.coldstream.bench.Scenario;
+import io.coldstream.core.ColdstreamException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code coldstream bench --suite engine}: Coldstream's step against bare Deeplearning4j and PyTorch. */
+/**
+ * {@code coldstream bench --suite NAME}: the learning benchmarks ({@code quick}, {@code fashion},
+ * {@code cifar100}, {@code imagenet}: {@link BenchHarness}) and the engine speed suite
+ * ({@code engine}: Coldstream's step against bare Deeplearning4j and PyTorch).
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark suite and write its results into --out. Suites: engine (Coldstream's trainer"
-                + " step, bare Deeplearning4j fit and PyTorch through DJL on the same networks; writes engine.json"
-                + " and engine.md).")
+        description = "Run a benchmark suite and write its results into --out. Learning suites (cssl vs finetune vs"
+                + " offline on the same stream and network; write bench.json, bench.csv, bench.md and plots): quick (a"
+                + " short class-incremental Fashion-MNIST stream, minutes), fashion (the full Fashion-MNIST iid and"
+                + " class-incremental runs, an hour or more), cifar100 (--data cifar100:DIR), imagenet (--data"
+                + " imagefolder:DIR). Speed suite: engine (Coldstream's trainer step, bare Deeplearning4j fit and"
+                + " PyTorch through DJL on the same networks; writes engine.json and engine.md).")
 final class BenchCommand implements Callable<Integer> {
 
-    private static final List<String> SUITES = List.of("engine");
+    private static final String ENGINE_SUITE = "engine";
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", required = true, paramLabel = "NAME", description = "the suite: engine")
+    @Option(names = "--suite", required = true, paramLabel = "NAME",
+            description = "the suite: quick, fashion, cifar100, imagenet or engine")
     String suite;
+
+    @Option(names = "--data", paramLabel = "SPEC",
+            description = "learning suites: the dataset (idx:DIR, cifar100:DIR, imagefolder:DIR, A,B for multi-task);"
+                    + " default Fashion-MNIST for quick and fashion")
+    String data;
+
+    @Option(names = "--scenario", split = ",", paramLabel = "NAME",
+            description = "learning suites: iid, class-incremental, multi-task (default: the suite's)")
+    List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--methods", split = ",", paramLabel = "NAME",
+            description = "learning suites: cssl, finetune, offline (default: all three)")
+    List<String> methods = new ArrayList<>();
+
+    @Option(names = "--variant", paramLabel = "NAME:KEY=VALUE,...",
+            description = "learning suites: an extra cssl variant, such as k20:replay.k=20 or noaug:augment=none;"
+                    + " repeatable")
+    List<String> variants = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N",
+            description = "learning suites: stream examples per run, 0 = the whole train split (quick: 2000)")
+    Long limit;
+
+    @Option(names = "--stage-classes", paramLabel = "C",
+            description = "learning suites: classes per class-incremental stage (Fashion-MNIST 2, CIFAR-100 10,"
+                    + " ImageNet 100)")
+    Integer stageClasses;
+
+    @Option(names = "--eval-stages", paramLabel = "N", description = "learning suites: evaluation points of an iid"
+            + " stream (default: 5)")
+    Integer evalStages;
+
+    @Option(names = "--test-size", paramLabel = "N",
+            description = "learning suites: test examples per evaluation, 0 = the whole test split (quick: 2000)")
+    Integer testSize;
+
+    @Option(names = "--offline-epochs", paramLabel = "N",
+            description = "learning suites: the offline baseline's epochs per stage (quick: 10, others: 5)")
+    Integer offlineEpochs;
+
+    @Option(names = "--offline-batch", paramLabel = "N",
+            description = "learning suites: the offline baseline's mini-batch size (quick: 32, others: 64)")
+    Integer offlineBatch;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "learning suites: a coldstream train setting for every run, such as engine=dl4j or"
+                    + " replay.budget=4MB; repeatable")
+    Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to write the results (default: bench)")
     Path out = Path.of("bench");
@@ -67,8 +132,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!SUITES.contains(suite)) {
-            throw new ConfigurationException("suite was '" + suite + "' but must be one of " + String.join(", ", SUITES));
+        if (!ENGINE_SUITE.equals(suite)) {
+            return learningSuite(BenchSuite.parse(suite));
         }
         EngineBench.Options options = new EngineBench.Options(cases, engines, warmup, seconds, rounds,
                 EngineBench.Options.defaults().minStepsPerRound(), replayK, seed);
@@ -85,6 +150,35 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote " + out.resolve(EngineBench.FILE));
         stdout.println("wrote " + out.resolve("engine.md"));
+        stdout.flush();
+        return 0;
+    }
+
+    private Integer learningSuite(BenchSuite chosen) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        if (threads > 0) {
+            all.putIfAbsent("threads", Integer.toString(threads));
+        }
+        BenchSuite.Overrides overrides = new BenchSuite.Overrides(data,
+                scenarios.stream().map(Scenario::parse).toList(), methods.stream().map(BenchMethod::parse).toList(),
+                variants.stream().map(BenchMethod::variant).toList(), limit, stageClasses, evalStages, testSize,
+                offlineEpochs, offlineBatch, seed, all);
+        List<BenchExperiment> experiments = chosen.experiments(overrides);
+        PrintWriter stderr = spec.commandLine().getErr();
+        stderr.println("suite " + chosen.cliName() + ": " + experiments.size() + " experiment"
+                + (experiments.size() == 1 ? "" : "s") + " into " + out);
+        stderr.flush();
+        BenchHarness.run(chosen.cliName(), experiments, chosen.referencePoints(), out, line -> {
+            stderr.println(line);
+            stderr.flush();
+        });
+        PrintWriter stdout = spec.commandLine().getOut();
+        try {
+            stdout.print(Files.readString(out.resolve("bench.md")));
+        } catch (IOException e) {
+            throw new ColdstreamException("could not read back " + out.resolve("bench.md") + ": " + e.getMessage(), e);
+        }
+        stdout.println("wrote " + out.resolve("bench.json") + ", bench.csv, bench.md and plots");
         stdout.flush();
         return 0;
     }

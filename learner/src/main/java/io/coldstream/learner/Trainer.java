@@ -122,6 +122,7 @@ public final class Trainer implements AutoCloseable {
                     continue; // nothing arrived yet: wait on, unless told to stop
                 }
                 commitDurableCheckpoints();
+                listener.beforeStep(state.seen, ex, parts.network);
                 long t0 = System.nanoTime();
                 double loss = step.train(ex); // test, then train: predict, replay, augment, fit, offer
                 state.seen++;

@@ -1,0 +1,187 @@
+package io.coldstream.bench;
+
+import io.coldstream.core.ColdstreamException;
+import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.Example;
+import io.coldstream.core.SeededRandom;
+import io.coldstream.core.StreamPosition;
+import io.coldstream.eval.BenchReport;
+import io.coldstream.eval.HoldoutSubsets;
+import io.coldstream.eval.MethodResult;
+import io.coldstream.eval.StageAccuracy;
+import io.coldstream.eval.StageEvaluator;
+import io.coldstream.io.Dataset;
+import io.coldstream.io.DatasetSplit;
+import io.coldstream.learner.Trainer;
+import io.coldstream.learner.TrainerConfig;
+import io.coldstream.model.Networks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark harness: runs every method of each {@link BenchExperiment} on the same stream and
+ * network and writes the suite's report ({@code bench.json}, {@code bench.csv}, {@code bench.md},
+ * plots; see {@link BenchReport}). Stream methods ({@code cssl}, {@code finetune}, variants) are
+ * Coldstream's {@link Trainer} exactly as {@code coldstream train} runs it, each in its own run
+ * folder {@code <out>/runs/<experiment>/<method>} (checkpoints, snapshots, metrics and all); the
+ * harness only watches it ({@link StageProbe}) and evaluates at stage ends. The offline baseline
+ * trains the same network on the same stream prefix with mini-batch epochs
+ * ({@link OfflineBaseline}). One thread; seeded throughout.
+ */
+public final class BenchHarness {
+
+    /** Settings an experiment decides itself; a method or the user may not set them. */
+    private static final Set<String> OWN_KEYS = Set.of("data", "source", "order", "stage.classes", "limit", "seed",
+            "out");
+
+    private BenchHarness() {
+    }
+
+    /**
+     * Runs the experiments and writes the report into {@code out}.
+     *
+     * @param suite the suite's name, in the report
+     * @param experiments what to run, in order
+     * @param referencePoints published results to print beside these (one line each)
+     * @param out the suite's folder: the report, and the methods' run folders under {@code runs/}
+     * @param progress receives progress lines (several a minute on long work)
+     * @return the report, written
+     * @throws ConfigurationException (or another {@code ColdstreamException}) for a bad setting or dataset
+     */
+    public static BenchReport run(String suite, List<BenchExperiment> experiments, List<String> referencePoints,
+            Path out, Consumer<String> progress) {
+        List<MethodResult> results = new ArrayList<>();
+        for (BenchExperiment experiment : experiments) {
+            results.addAll(runExperiment(experiment, out.resolve("runs").resolve(experiment.name()), progress));
+        }
+        BenchReport report = new BenchReport(suite, results, referencePoints);
+        report.write(out);
+        return report;
+    }
+
+    /**
+     * Runs one experiment's methods.
+     *
+     * @param experiment the experiment
+     * @param runs the folder of its methods' run folders
+     * @param progress receives progress lines
+     * @return one result per method, in the experiment's order
+     */
+    public static List<MethodResult> runExperiment(BenchExperiment experiment, Path runs, Consumer<String> progress) {
+        for (String key : experiment.settings().keySet()) {
+            if (OWN_KEYS.contains(TrainerConfig.Builder.normalise(key))) {
+                throw new ConfigurationException("setting '" + key + "' is chosen by the benchmark itself; use bench's"
+                        + " own --data, --scenario, --stage-classes, --limit, --seed and --out");
+            }
+        }
+        TrainerConfig base = config(experiment, Map.of(), runs.resolve("plan"));
+        Dataset data = BenchDatasets.open(base);
+        DatasetSplit train = data.train();
+        DatasetSplit test = data.test();
+        int numClasses = data.numClasses();
+        StreamPlan plan = StreamPlan.of(train, numClasses, experiment.scenario(), experiment.stageClasses(),
+                experiment.evalStages(), BenchDatasets.taskClassOffsets(data), experiment.seed(), experiment.limit());
+        int[] subset = HoldoutSubsets.choose(test.size(), experiment.testSize(),
+                new SeededRandom(experiment.seed()).derive("bench-test"));
+        List<Example> testExamples = new ArrayList<>(subset.length);
+        for (int i : subset) {
+            testExamples.add(test.example(i, new StreamPosition(test.name(), i)));
+        }
+        StageEvaluator evaluator = new StageEvaluator(testExamples, numClasses, plan.groupOfClass, 256);
+        progress.accept(experiment.name() + ": " + data.name() + ", " + plan.order.length + " stream examples in "
+                + plan.stages() + " stage" + (plan.stages() == 1 ? "" : "s") + " (ends " + ends(plan) + "), "
+                + testExamples.size() + " test examples, methods " + experiment.methods().stream()
+                        .map(BenchMethod::name).toList());
+        List<MethodResult> results = new ArrayList<>();
+        for (BenchMethod method : experiment.methods()) {
+            String label = experiment.name() + "/" + method.name();
+            Path runDir = runs.resolve(method.name());
+            TrainerConfig config = config(experiment, method.settings(), runDir);
+            long start = System.nanoTime();
+            List<StageAccuracy> stages;
+            long trained;
+            if (method.offline()) {
+                Networks.startEngine(config.engine(), config.threads(), config.onednn());
+                OfflineBaseline offline = new OfflineBaseline(plan, train, evaluator, config, numClasses,
+                        experiment.offlineEpochs(), experiment.offlineBatch(), label, progress);
+                stages = offline.run();
+                trained = offline.examplesTrained();
+            } else {
+                clearRunFolder(runDir);
+                StageProbe probe = new StageProbe(plan, evaluator, label, progress);
+                try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC())) {
+                    trainer.run(probe);
+                    trained = trainer.examplesSeen();
+                    stages = probe.finish(trainer.network(), trained);
+                }
+            }
+            long wallMillis = (System.nanoTime() - start) / 1_000_000;
+            Map<String, String> settings = new LinkedHashMap<>(experiment.settings());
+            settings.putAll(method.settings());
+            if (method.offline()) {
+                settings.put("offline.epochs", Integer.toString(experiment.offlineEpochs()));
+                settings.put("offline.batch", Integer.toString(experiment.offlineBatch()));
+            }
+            MethodResult result = new MethodResult(method.name(), experiment.name(), stages, wallMillis, trained,
+                    settings);
+            results.add(result);
+            progress.accept(String.format(Locale.ROOT, "%s: done in %.1f s, final top-1 %.4f, top-5 %.4f",
+                    label, wallMillis / 1000.0, result.finalTop1(), result.finalTop5()));
+        }
+        return results;
+    }
+
+    /** The trainer configuration of one method: the experiment's settings, the method's, then the experiment's own keys. */
+    static TrainerConfig config(BenchExperiment experiment, Map<String, String> methodSettings, Path runDir) {
+        TrainerConfig.Builder b = TrainerConfig.builder().nameKeysAsFlags();
+        experiment.settings().forEach(b::set);
+        if (!b.isSet("holdout.every")) {
+            b.set("holdout.every", "0"); // the harness evaluates at stage ends itself
+        }
+        methodSettings.forEach(b::set);
+        b.set("data", experiment.data())
+                .set("order", experiment.scenario().order().cliName())
+                .set("stage.classes", Integer.toString(experiment.stageClasses()))
+                .set("limit", Long.toString(experiment.limit()))
+                .set("seed", Long.toString(experiment.seed()))
+                .set("out", runDir.toString());
+        return b.build();
+    }
+
+    /** A stream method starts from scratch: a run folder left by an earlier benchmark is replaced. */
+    private static void clearRunFolder(Path runDir) {
+        if (!Files.exists(runDir)) {
+            return;
+        }
+        if (!Files.exists(runDir.resolve("checkpoints")) && !Files.exists(runDir.resolve("metrics.jsonl"))) {
+            throw new ConfigurationException(runDir + " exists but is not a Coldstream run folder; the benchmark"
+                    + " will not delete it: choose another --out");
+        }
+        try (Stream<Path> walk = Files.walk(runDir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new ColdstreamException("could not replace the earlier run folder " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String ends(StreamPlan plan) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < plan.stageEnds.length && i < 12; i++) {
+            s.append(i == 0 ? "" : ", ").append(plan.stageEnds[i]);
+        }
+        return plan.stageEnds.length > 12 ? s + ", ..." : s.toString();
+    }
+}
