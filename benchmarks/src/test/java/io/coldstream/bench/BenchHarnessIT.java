@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.Shape;
 import io.coldstream.eval.BenchMetrics;
 import io.coldstream.eval.BenchReport;
 import io.coldstream.eval.MethodResult;
 import io.coldstream.eval.StageAccuracy;
 import io.coldstream.io.FashionMnist;
+import io.coldstream.testkit.CifarFiles;
+import io.coldstream.testkit.IdxFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +78,64 @@ class BenchHarnessIT {
         assertThat(second.stages()).extracting(StageAccuracy::top1)
                 .containsExactlyElementsOf(first.stages().stream().map(StageAccuracy::top1).toList());
         assertThat(Files.list(out).map(p -> p.getFileName().toString())).contains("finetune");
+    }
+
+    /** CIFAR-100 binary files, coarse labels: {@code perClass} examples of each of the 20 superclasses. */
+    private static Path cifar(Path dir, int perClass) {
+        int[] train = new int[20 * perClass];
+        for (int i = 0; i < train.length; i++) {
+            train[i] = (i % 20) * 5; // fine label -> coarse label i % 20
+        }
+        int[] test = new int[40];
+        for (int i = 0; i < test.length; i++) {
+            test[i] = (i % 20) * 5;
+        }
+        CifarFiles.writeSplit(dir, "train", train);
+        return CifarFiles.writeSplit(dir, "test", test);
+    }
+
+    @Test
+    void theCifarSuiteRunsOnFilesInTheRealFormat() {
+        Path data = cifar(out.resolve("cifar"), 4);
+        BenchSuite.Overrides o = new BenchSuite.Overrides("cifar100:" + data, null,
+                List.of(BenchMethod.CSSL, BenchMethod.OFFLINE), null, null, 10, null, null, 1, null, 3L,
+                Map.of("labels", "coarse", "checkpoint.every", "0", "replay.k", "8"));
+        List<BenchExperiment> experiments = BenchSuite.CIFAR100.experiments(o);
+        assertThat(experiments).singleElement().satisfies(e -> {
+            assertThat(e.scenario()).isEqualTo(Scenario.CLASS_INCREMENTAL);
+            assertThat(e.settings()).containsEntry("engine", "pytorch");
+        });
+        BenchReport report = BenchHarness.run("cifar100", experiments, BenchSuite.CIFAR100.referencePoints(),
+                out.resolve("bench"), l -> { });
+        MethodResult cssl = report.results().get(0);
+        assertThat(cssl.stages()).extracting(StageAccuracy::seenClasses).containsExactly(10, 20);
+        assertThat(cssl.stages()).extracting(StageAccuracy::examplesSeen).containsExactly(40L, 80L);
+        assertThat(cssl.stages().get(1).examples()).isEqualTo(40);
+        assertThat(report.referencePoints()).anyMatch(r -> r.contains("Split CIFAR-100"));
+    }
+
+    @Test
+    void multiTaskStagesAreTheTasks() {
+        Path idx = out.resolve("idx");
+        byte[] labels = new byte[30];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) (i % 3);
+        }
+        Shape shape = new Shape(1, 28, 28);
+        IdxFiles.writeSplit(idx, "train", shape, labels, IdxFiles.pattern(30 * shape.elementCount()));
+        IdxFiles.writeSplit(idx, "t10k", shape, new byte[] {0, 1, 2, 0, 1, 2},
+                IdxFiles.pattern(6 * shape.elementCount()));
+        Path data = cifar(out.resolve("cifar"), 2);
+        BenchExperiment e = new BenchExperiment("multi-task", "idx:" + idx + ",cifar100:" + data, Scenario.MULTI_TASK,
+                List.of(BenchMethod.FINETUNE, BenchMethod.OFFLINE), 0, 2, 5, 0, 1, 16, 3,
+                Map.of("labels", "coarse", "engine", "pytorch", "checkpoint.every", "0"));
+        List<MethodResult> results = BenchHarness.runExperiment(e, out.resolve("runs"), l -> { });
+        for (MethodResult r : results) {
+            // task 0: 3 classes, 30 examples; task 1: 20 classes, 40 examples; one head of 23 classes
+            assertThat(r.stages()).extracting(StageAccuracy::seenClasses).containsExactly(3, 23);
+            assertThat(r.stages()).extracting(StageAccuracy::examplesSeen).containsExactly(30L, 70L);
+            assertThat(r.stages().get(1).perGroupTop1()).hasSize(2);
+        }
     }
 
     @Test

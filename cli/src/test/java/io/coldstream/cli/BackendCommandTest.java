@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.coldstream.backend.Backend;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,22 +15,11 @@ class BackendCommandTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void printsTheCpuReportWithTheReasonThereIsNoGpuAndExitsZero() {
         String why = Backend.whyNoGpu().orElse(null);
         assumeTrue(why != null, "a usable GPU is here");
-        Outcome o = run("backend", "--device", "1");
+        CliRun o = CliRun.of("backend", "--device", "1");
         assertThat(o.status()).isZero();
         assertThat(o.out()).contains("backend:     CPU\n", "device name: CPU\n", "compute cap: n/a\n",
                 "data type:   FLOAT\n", "workspaces:  ENABLED (training and inference), cache mode DEVICE\n",
@@ -47,7 +33,7 @@ class BackendCommandTest {
         Path data = dir.resolve("data");
         ColdstreamCliTest.writeIdx(data, "train", 20, 28, 28);
         ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
-        Outcome o = run("train", "--data", data.toString(), "--require-gpu", "--limit", "5",
+        CliRun o = CliRun.of("train", "--data", data.toString(), "--require-gpu", "--limit", "5",
                 "--out", dir.resolve("out").toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err().strip()).isEqualTo("coldstream: --require-gpu was given but there is no usable GPU: " + why);
@@ -58,7 +44,7 @@ class BackendCommandTest {
         Path data = dir.resolve("data");
         ColdstreamCliTest.writeIdx(data, "train", 20, 28, 28);
         ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
-        Outcome o = run("train", "--data", data.toString(), "--engine", "pytorch", "--require-gpu", "true",
+        CliRun o = CliRun.of("train", "--data", data.toString(), "--engine", "pytorch", "--require-gpu", "true",
                 "--limit", "5", "--out", dir.resolve("out").toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).startsWith("coldstream: --require-gpu was given but the PyTorch engine runs on the CPU"
@@ -68,7 +54,7 @@ class BackendCommandTest {
     @Test
     void trainRefusesHalfPrecisionBeforeWritingAnything() {
         Path out = dir.resolve("out");
-        Outcome o = run("train", "--dtype", "float16", "--out", out.toString());
+        CliRun o = CliRun.of("train", "--dtype", "float16", "--out", out.toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("--dtype").contains("half precision ('float16') is refused: only float32 is"
                 + " supported");

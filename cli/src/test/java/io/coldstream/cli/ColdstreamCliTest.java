@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.coldstream.core.Setting;
 import io.coldstream.core.SettingType;
 import io.coldstream.learner.TrainerSettings;
-import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,21 +18,10 @@ class ColdstreamCliTest {
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void aMissingDatasetFolderNamesTheFolderAndTheDebianPackage() {
         Path out = dir.resolve("out");
-        Outcome o = run("train", "--data", dir.resolve("nowhere").toString(), "--out", out.toString());
+        CliRun o = CliRun.of("train", "--data", dir.resolve("nowhere").toString(), "--out", out.toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).startsWith("coldstream: ").contains("nowhere").contains("dataset-fashion-mnist");
         assertThat(o.err().strip().lines()).hasSize(1);
@@ -51,7 +37,7 @@ class ColdstreamCliTest {
         byte[] whole = Files.readAllBytes(images);
         Files.write(images, java.util.Arrays.copyOf(whole, whole.length - 100));
         Path out = dir.resolve("out");
-        Outcome o = run("train", "--data", data.toString(), "--out", out.toString());
+        CliRun o = CliRun.of("train", "--data", data.toString(), "--out", out.toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("train-images-idx3-ubyte").contains("truncated");
         assertThat(out).doesNotExist();
@@ -59,7 +45,7 @@ class ColdstreamCliTest {
 
     @Test
     void anUnknownFlagValueNamesTheFlagAndTheAllowedValues() {
-        Outcome o = run("train", "--replay-policy", "lru", "--order", "random", "--out", dir.resolve("o").toString());
+        CliRun o = CliRun.of("train", "--replay-policy", "lru", "--order", "random", "--out", dir.resolve("o").toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("--replay-policy").contains("class-balanced").contains("reservoir")
                 .contains("--order").contains("class-incremental");
@@ -72,7 +58,7 @@ class ColdstreamCliTest {
         writeIdx(data, "train", 20, 28, 28);
         writeIdx(data, "t10k", 10, 28, 28);
         Path out = dir.resolve("out");
-        Outcome o = run("train", "--data", data.toString(), "--replay-budget", "512B", "--out", out.toString());
+        CliRun o = CliRun.of("train", "--data", data.toString(), "--replay-budget", "512B", "--out", out.toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("replay.budget").contains("512").contains("1x28x28");
         assertThat(out).doesNotExist();
@@ -85,7 +71,7 @@ class ColdstreamCliTest {
         writeIdx(data, "t10k", 10, 28, 28);
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("results.json"), "{}");
-        Outcome o = run("train", "--data", data.toString(), "--out", out.toString());
+        CliRun o = CliRun.of("train", "--data", data.toString(), "--out", out.toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("already holds files");
         assertThat(Files.readString(out.resolve("results.json"))).isEqualTo("{}");
@@ -93,20 +79,20 @@ class ColdstreamCliTest {
 
     @Test
     void anUnknownFlagIsAUsageError() {
-        Outcome o = run("train", "--frobnicate", "3");
+        CliRun o = CliRun.of("train", "--frobnicate", "3");
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("--frobnicate");
     }
 
     @Test
     void anUnknownEngineOrSuiteIsAUsageError() {
-        Outcome engine = run("train", "--engine", "tensorflow", "--out", dir.resolve("o").toString());
+        CliRun engine = CliRun.of("train", "--engine", "tensorflow", "--out", dir.resolve("o").toString());
         assertThat(engine.status()).isEqualTo(2);
         assertThat(engine.err()).contains("--engine").contains("'tensorflow'").contains("dl4j, pytorch");
-        Outcome suite = run("bench", "--suite", "imagenet-full", "--out", dir.resolve("b").toString());
+        CliRun suite = CliRun.of("bench", "--suite", "imagenet-full", "--out", dir.resolve("b").toString());
         assertThat(suite.status()).isEqualTo(2);
         assertThat(suite.err()).contains("suite was 'imagenet-full'");
-        Outcome cases = run("bench", "--suite", "engine", "--cases", "vgg16", "--engines", "jax", "--out",
+        CliRun cases = CliRun.of("bench", "--suite", "engine", "--cases", "vgg16", "--engines", "jax", "--out",
                 dir.resolve("b").toString());
         assertThat(cases.status()).isEqualTo(2);
         assertThat(cases.err()).contains("case was 'vgg16'").contains("engine was 'jax'");
@@ -115,7 +101,7 @@ class ColdstreamCliTest {
 
     @Test
     void helpListsTheDocumentedFlags() {
-        Outcome o = run("train", "--help");
+        CliRun o = CliRun.of("train", "--help");
         assertThat(o.status()).isZero();
         assertThat(o.out()).contains("--data", "--order", "--stage-classes", "--limit", "--seed", "--network",
                 "--replay-budget", "--replay-k", "--replay-policy", "--augment", "--lr", "--holdout-every",
@@ -125,7 +111,7 @@ class ColdstreamCliTest {
     @Test
     void helpHasAFlagForEverySettingWithItsDocAndDefault() {
         // picocli wraps long lines at spaces, commas and colons: compare without blanks
-        String help = run("train", "--help").out().replaceAll("\\s+", "");
+        String help = CliRun.of("train", "--help").out().replaceAll("\\s+", "");
         assertThat(help).contains("--config=FILE");
         for (Setting<?> s : TrainerSettings.table().settings()) {
             // a boolean flag may be given alone (--require-gpu means --require-gpu true)
@@ -139,7 +125,7 @@ class ColdstreamCliTest {
     @Test
     void aFlagOverridesTheConfigFileAndEveryBadFlagIsNamedAsAFlag() throws IOException {
         Path file = Files.writeString(dir.resolve("run.yaml"), "replay: {k: many}\nlr: 0\n");
-        Outcome o = run("train", "--config", file.toString(), "--replay-k", "3", "--momentum", "2",
+        CliRun o = CliRun.of("train", "--config", file.toString(), "--replay-k", "3", "--momentum", "2",
                 "--out", dir.resolve("o").toString());
         assertThat(o.status()).isEqualTo(2);
         assertThat(o.err()).contains("lr was 0.0 but it must be a positive number")

@@ -10,10 +10,7 @@ import io.coldstream.io.FashionMnist;
 import io.coldstream.model.Network;
 import io.coldstream.model.SnapshotStore;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,21 +40,10 @@ class EvalCommandIT {
     @TempDir
     Path dir;
 
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @BeforeAll
     static void train() {
         run = shared.resolve("run");
-        Outcome o = run("train", "--data", FASHION, "--limit", "50", "--snapshot-every", "25", "--holdout-every", "0",
+        CliRun o = CliRun.of("train", "--data", FASHION, "--limit", "50", "--snapshot-every", "25", "--holdout-every", "0",
                 "--holdout-size", "100", "--replay-k", "4", "--threads", "2", "--out", run.toString());
         assertThat(o.status()).as(o.err()).isZero();
     }
@@ -69,7 +55,7 @@ class EvalCommandIT {
     @Test
     void evaluatesTheLatestSnapshotOfARunAsTheModelItselfPredicts() throws IOException {
         Path out = dir.resolve("eval");
-        Outcome o = run("eval", "--snapshot", run.toString(), "--data", FASHION, "--limit", "300", "--batch", "64",
+        CliRun o = CliRun.of("eval", "--snapshot", run.toString(), "--data", FASHION, "--limit", "300", "--batch", "64",
                 "--out", out.toString());
 
         assertThat(o.status()).as(o.err()).isZero();
@@ -120,9 +106,9 @@ class EvalCommandIT {
 
     @Test
     void aSnapshotFolderOrAStoreWithAVersionNamesAnOlderSnapshot() throws IOException {
-        Outcome folder = run("eval", "--snapshot", run.resolve("snapshots/v000001").toString(), "--data", FASHION,
+        CliRun folder = CliRun.of("eval", "--snapshot", run.resolve("snapshots/v000001").toString(), "--data", FASHION,
                 "--limit", "100", "--out", dir.resolve("a").toString());
-        Outcome store = run("eval", "--snapshot", run.resolve("snapshots").toString(), "--version", "v000001",
+        CliRun store = CliRun.of("eval", "--snapshot", run.resolve("snapshots").toString(), "--version", "v000001",
                 "--data", FASHION, "--limit", "100", "--out", dir.resolve("b").toString());
 
         assertThat(folder.status()).as(folder.err()).isZero();
@@ -142,7 +128,7 @@ class EvalCommandIT {
         }
         Files.write(copy.resolve(SnapshotStore.MODEL_FILE), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
 
-        Outcome o = run("eval", "--snapshot", copy.toString(), "--data", FASHION, "--limit", "10", "--out",
+        CliRun o = CliRun.of("eval", "--snapshot", copy.toString(), "--data", FASHION, "--limit", "10", "--out",
                 dir.resolve("out").toString());
 
         assertThat(o.status()).isEqualTo(2);

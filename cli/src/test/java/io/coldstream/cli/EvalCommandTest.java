@@ -8,10 +8,7 @@ import io.coldstream.core.Shape;
 import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.SnapshotManifest;
 import io.coldstream.model.SnapshotStore;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,17 +25,6 @@ class EvalCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** A store in {@code <run>/snapshots} with the given versions, each a manifest of a 1x28x28, 10-class model. */
     private Path store(String... versions) throws IOException {
@@ -58,7 +44,7 @@ class EvalCommandTest {
         return run;
     }
 
-    private static void assertOneLineRefusal(Outcome o, String... parts) {
+    private static void assertOneLineRefusal(CliRun o, String... parts) {
         assertThat(o.status()).as(o.err()).isEqualTo(2);
         assertThat(o.err()).startsWith("coldstream: ").contains(parts);
         assertThat(o.err().strip().lines()).hasSize(1);
@@ -68,15 +54,15 @@ class EvalCommandTest {
     @Test
     void aMissingSnapshotSaysWhatWasLookedForAndWhatIsThere() throws IOException {
         Path out = dir.resolve("out");
-        assertOneLineRefusal(run("eval", "--snapshot", dir.resolve("nowhere").toString(), "--out", out.toString()),
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", dir.resolve("nowhere").toString(), "--out", out.toString()),
                 "--snapshot was '" + dir.resolve("nowhere") + "' but no such folder exists", "--version");
 
         Path empty = Files.createDirectories(dir.resolve("empty-run"));
-        assertOneLineRefusal(run("eval", "--snapshot", empty.toString(), "--out", out.toString()),
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", empty.toString(), "--out", out.toString()),
                 "no snapshot was published in " + empty, "--snapshot-every");
 
         Path run = store("v000001", "v000002");
-        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--version", "v000099", "--out",
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", run.toString(), "--version", "v000099", "--out",
                 out.toString()), "snapshot v000099 is not in " + run.resolve("snapshots"), "holds v000001, v000002");
         assertThat(out).doesNotExist();
     }
@@ -102,9 +88,9 @@ class EvalCommandTest {
     @Test
     void flagsThatDisagreeOrAreOutOfRangeAreRefusedTogether() throws IOException {
         Path run = store("v000001");
-        assertOneLineRefusal(run("eval", "--snapshot", run.resolve("snapshots/v000001").toString(), "--version",
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", run.resolve("snapshots/v000001").toString(), "--version",
                 "v000002"), "--snapshot names snapshot v000001 but --version names v000002");
-        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--version", "latest", "--limit", "-1",
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", run.toString(), "--version", "latest", "--limit", "-1",
                 "--batch", "0"), "--version was 'latest'", "--limit was -1", "--batch was 0");
     }
 
@@ -116,20 +102,20 @@ class EvalCommandTest {
         ColdstreamCliTest.writeIdx(small, "t10k", 10, 8, 8);
         Path out = dir.resolve("out");
 
-        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--data", small.toString(), "--out",
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", run.toString(), "--data", small.toString(), "--out",
                 out.toString()), "snapshot v000001 takes examples of 1x28x28 but idx:" + small + " has 1x8x8");
 
         Path five = dir.resolve("five");
         ColdstreamCliTest.writeIdx(five, "train", 5, 28, 28);
         ColdstreamCliTest.writeIdx(five, "t10k", 5, 28, 28);
-        assertOneLineRefusal(run("eval", "--snapshot", run.toString(), "--data", five.toString(), "--out",
+        assertOneLineRefusal(CliRun.of("eval", "--snapshot", run.toString(), "--data", five.toString(), "--out",
                 out.toString()), "snapshot v000001 predicts 10 classes but idx:" + five + " has 5");
         assertThat(out).doesNotExist();
     }
 
     @Test
     void helpListsTheFlags() {
-        Outcome o = run("eval", "--help");
+        CliRun o = CliRun.of("eval", "--help");
         assertThat(o.status()).as(o.err()).isZero();
         assertThat(o.out()).contains("--snapshot", "--version", "--data", "--out", "--limit", "--batch");
     }

@@ -10,9 +10,6 @@ import io.coldstream.io.SourceSpec;
 import io.coldstream.io.Sources;
 import io.coldstream.testkit.CifarFiles;
 import io.coldstream.testkit.IdxFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,17 +22,6 @@ class IngestCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Outcome(int status, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Coldstream.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static List<Example> read(Path queue, Shape shape, int classes) {
         List<Example> examples = new ArrayList<>();
@@ -54,7 +40,7 @@ class IngestCommandTest {
         Path cifar = CifarFiles.writeSplit(dir.resolve("cifar"), "train", 99, 3, 42);
         Path queue = dir.resolve("q");
 
-        Outcome o = run("ingest", "--data", "cifar100:" + cifar, "--labels", "coarse", "--order", "file", "--to",
+        CliRun o = CliRun.of("ingest", "--data", "cifar100:" + cifar, "--labels", "coarse", "--order", "file", "--to",
                 "queue:" + queue);
 
         assertThat(o.status()).as(o.err()).isZero();
@@ -75,7 +61,7 @@ class IngestCommandTest {
         CifarFiles.writeSplit(cifar, "test", 7);
         Path queue = dir.resolve("q");
 
-        Outcome o = run("ingest", "--source", "idx:" + fm + ",cifar100:" + cifar, "--order", "multi-task", "--to",
+        CliRun o = CliRun.of("ingest", "--source", "idx:" + fm + ",cifar100:" + cifar, "--order", "multi-task", "--to",
                 "queue:" + queue);
 
         assertThat(o.status()).as(o.err()).isZero();
@@ -87,11 +73,11 @@ class IngestCommandTest {
 
     @Test
     void aStreamAsSourceOrABadOptionIsRefusedWithTheAllowedForms() {
-        Outcome queue = run("ingest", "--source", "queue:" + dir.resolve("in"), "--to", "queue:" + dir.resolve("q"));
+        CliRun queue = CliRun.of("ingest", "--source", "queue:" + dir.resolve("in"), "--to", "queue:" + dir.resolve("q"));
         assertThat(queue.status()).isEqualTo(2);
         assertThat(queue.err()).contains("ingest reads datasets only: idx:DIR, cifar100:DIR, imagefolder:DIR");
 
-        Outcome labels = run("ingest", "--data", "cifar100:" + dir, "--labels", "medium", "--to",
+        CliRun labels = CliRun.of("ingest", "--data", "cifar100:" + dir, "--labels", "medium", "--to",
                 "queue:" + dir.resolve("q"));
         assertThat(labels.status()).isEqualTo(2);
         assertThat(labels.err()).contains("labels was 'medium' but must be one of fine, coarse");
