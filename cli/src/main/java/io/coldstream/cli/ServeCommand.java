@@ -29,13 +29,18 @@ import picocli.CommandLine.Spec;
  * publishes into it, swapping to each new verified version between requests. Runs until SIGTERM or
  * Ctrl-C, then stops accepting, lets in-flight requests finish and exits 0.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+// No mixinStandardHelpOptions: its -V/--version would take --version, the version policy here, and
+// `serve --help` would then fail on the missing --store.
+@Command(name = "serve",
         description = "Serve predictions over HTTP from a snapshot store (a run's --out folder), following new"
                 + " snapshots as training goes on: POST /predict, GET /health, /versions, /metrics.")
 final class ServeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--store", paramLabel = "DIR", required = true,
             description = "a training run's --out folder, or any folder holding snapshots/ (or LATEST)")

@@ -154,4 +154,13 @@ class ColdstreamCliTest {
             }
         }
     }
+
+    @Test
+    void everyCommandAnswersHelp() {
+        for (String command : new String[] {"train", "ingest", "serve", "eval", "bench", "report", "backend"}) {
+            CliRun o = CliRun.of(command, "--help");
+            assertThat(o.status()).as(command + ": " + o.err()).isZero();
+            assertThat(o.out()).as(command).contains("Usage: coldstream " + command);
+        }
+    }
 }
