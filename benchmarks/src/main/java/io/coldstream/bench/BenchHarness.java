@@ -45,6 +45,9 @@ public final class BenchHarness {
     private static final Set<String> OWN_KEYS = Set.of("data", "source", "order", "stage.classes", "limit", "seed",
             "out");
 
+    /** Settings that decide what the stream holds: one value for all methods, or they would not share it. */
+    private static final Set<String> SHARED_KEYS = Set.of("labels", "image.size");
+
     private BenchHarness() {
     }
 
@@ -54,7 +57,8 @@ public final class BenchHarness {
      * @param suite the suite's name, in the report
      * @param experiments what to run, in order
      * @param referencePoints published results to print beside these (one line each)
-     * @param out the suite's folder: the report, and the methods' run folders under {@code runs/}
+     * @param out the suite's folder: the report (written again after each method, so a suite that fails
+     *     part-way keeps what it measured), and the methods' run folders under {@code runs/}
      * @param progress receives progress lines (several a minute on long work)
      * @return the report, written
      * @throws ConfigurationException (or another {@code ColdstreamException}) for a bad setting or dataset
@@ -63,11 +67,13 @@ public final class BenchHarness {
             Path out, Consumer<String> progress) {
         List<MethodResult> results = new ArrayList<>();
         for (BenchExperiment experiment : experiments) {
-            results.addAll(runExperiment(experiment, out.resolve("runs").resolve(experiment.name()), progress));
+            runExperiment(experiment, out.resolve("runs").resolve(experiment.name()), progress, result -> {
+                results.add(result);
+                // written after every method, so that a late failure (hours into a suite) keeps what was measured
+                new BenchReport(suite, results, referencePoints).write(out);
+            });
         }
-        BenchReport report = new BenchReport(suite, results, referencePoints);
-        report.write(out);
-        return report;
+        return new BenchReport(suite, results, referencePoints);
     }
 
     /**
@@ -79,12 +85,29 @@ public final class BenchHarness {
      * @return one result per method, in the experiment's order
      */
     public static List<MethodResult> runExperiment(BenchExperiment experiment, Path runs, Consumer<String> progress) {
+        List<MethodResult> results = new ArrayList<>();
+        runExperiment(experiment, runs, progress, results::add);
+        return results;
+    }
+
+    private static void runExperiment(BenchExperiment experiment, Path runs, Consumer<String> progress,
+            Consumer<MethodResult> done) {
         for (String key : experiment.settings().keySet()) {
             if (OWN_KEYS.contains(TrainerConfig.Builder.normalise(key))) {
                 throw new ConfigurationException("setting '" + key + "' is chosen by the benchmark itself; use bench's"
                         + " own --data, --scenario, --stage-classes, --limit, --seed and --out");
             }
         }
+        for (BenchMethod method : experiment.methods()) {
+            for (String key : method.settings().keySet()) {
+                String k = TrainerConfig.Builder.normalise(key);
+                if (OWN_KEYS.contains(k) || SHARED_KEYS.contains(k)) {
+                    throw new ConfigurationException("method " + method.name() + " sets '" + key + "' but every method"
+                            + " of an experiment streams the same data; set it for all with --set (or bench's own flags)");
+                }
+            }
+        }
+
         TrainerConfig base = config(experiment, Map.of(), runs.resolve("plan"));
         Dataset data = BenchDatasets.open(base);
         DatasetSplit train = data.train();
@@ -103,7 +126,6 @@ public final class BenchHarness {
                 + plan.stages() + " stage" + (plan.stages() == 1 ? "" : "s") + " (ends " + ends(plan) + "), "
                 + testExamples.size() + " test examples, methods " + experiment.methods().stream()
                         .map(BenchMethod::name).toList());
-        List<MethodResult> results = new ArrayList<>();
         for (BenchMethod method : experiment.methods()) {
             String label = experiment.name() + "/" + method.name();
             Path runDir = runs.resolve(method.name());
@@ -112,7 +134,7 @@ public final class BenchHarness {
             List<StageAccuracy> stages;
             long trained;
             if (method.offline()) {
-                Networks.startEngine(config.engine(), config.threads(), config.onednn());
+                Networks.startEngine(config.engine(), config.backendSettings());
                 OfflineBaseline offline = new OfflineBaseline(plan, train, evaluator, config, numClasses,
                         experiment.offlineEpochs(), experiment.offlineBatch(), label, progress);
                 stages = offline.run();
@@ -135,11 +157,10 @@ public final class BenchHarness {
             }
             MethodResult result = new MethodResult(method.name(), experiment.name(), stages, wallMillis, trained,
                     settings);
-            results.add(result);
             progress.accept(String.format(Locale.ROOT, "%s: done in %.1f s, final top-1 %.4f, top-5 %.4f",
                     label, wallMillis / 1000.0, result.finalTop1(), result.finalTop5()));
+            done.accept(result);
         }
-        return results;
     }
 
     /** The trainer configuration of one method: the experiment's settings, the method's, then the experiment's own keys. */
@@ -164,7 +185,8 @@ public final class BenchHarness {
         if (!Files.exists(runDir)) {
             return;
         }
-        if (!Files.exists(runDir.resolve("checkpoints")) && !Files.exists(runDir.resolve("metrics.jsonl"))) {
+        if (!Files.exists(runDir.resolve("checkpoints")) && !Files.exists(runDir.resolve("metrics.jsonl"))
+                && !onlyLockOrEmpty(runDir)) {
             throw new ConfigurationException(runDir + " exists but is not a Coldstream run folder; the benchmark"
                     + " will not delete it: choose another --out");
         }
@@ -174,6 +196,15 @@ public final class BenchHarness {
             }
         } catch (IOException e) {
             throw new ColdstreamException("could not replace the earlier run folder " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What a benchmark killed while its trainer was starting leaves: nothing, or the folder's lock file. */
+    private static boolean onlyLockOrEmpty(Path runDir) {
+        try (Stream<Path> list = Files.list(runDir)) {
+            return list.allMatch(p -> p.getFileName().toString().equals(".lock"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -74,6 +74,11 @@ public record BenchMethod(String name, boolean offline, Map<String, String> sett
             }
             settings.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
         }
-        return new BenchMethod(t.substring(0, colon), false, settings);
+        String name = t.substring(0, colon);
+        if (name.equals(CSSL.name()) || name.equals(FINETUNE.name()) || name.equals(OFFLINE.name())) {
+            throw new ConfigurationException("variant '" + text + "' is named " + name
+                    + ", a name of the built-in methods; give it a name of its own, such as k20");
+        }
+        return new BenchMethod(name, false, settings);
     }
 }

@@ -6,6 +6,7 @@ import io.coldstream.learner.TrainerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,7 @@ public enum BenchSuite {
                     + " memory of 1,000 examples, 35% at 2,000 and 42% at 5,000 (OCM and OnPro, as reproduced by"
                     + " LibContinual and the OnPro code)")),
     /** Class-incremental ImageNet in stages of 100 classes; needs {@code --data imagefolder:DIR}. */
-    IMAGENET("imagenet", null, List.of(Scenario.CLASS_INCREMENTAL), 100, 0, 0, 2, 64, List.of(
+    IMAGENET("imagenet", null, List.of(Scenario.CLASS_INCREMENTAL), 100, 0, 10_000, 2, 64, List.of(
             "REMIND on ImageNet (a pretrained base, 100 classes per stage): Omega-all 0.855 (top-5)",
             "CSSL (Wolfe and Kyrillidis, 2022) reports class-incremental ImageNet from a cold start with ResNet-18"));
 
@@ -134,7 +135,8 @@ public enum BenchSuite {
                             : "imagefolder:DIR, a folder holding train/<class>/*.JPEG and val/<class>/*.JPEG")
                     + "; nothing is downloaded");
         }
-        List<Scenario> chosen = o.scenarios() == null || o.scenarios().isEmpty() ? scenarios : o.scenarios();
+        List<Scenario> chosen = List.copyOf(new LinkedHashSet<>(
+                o.scenarios() == null || o.scenarios().isEmpty() ? scenarios : o.scenarios())); // once each
         List<BenchMethod> methods = new ArrayList<>(o.methods() == null || o.methods().isEmpty()
                 ? List.of(BenchMethod.CSSL, BenchMethod.FINETUNE, BenchMethod.OFFLINE) : o.methods());
         if (o.variants() != null) {

@@ -2,11 +2,16 @@ package io.coldstream.bench;
 
 import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
+import io.coldstream.core.Example;
 import io.coldstream.core.MiniBatch;
 import io.coldstream.core.SeededRandom;
+import io.coldstream.core.StreamPosition;
 import io.coldstream.eval.StageAccuracy;
 import io.coldstream.eval.StageEvaluator;
+import io.coldstream.io.BadRecordHandler;
+import io.coldstream.io.BadRecordHandlers;
 import io.coldstream.io.DatasetSplit;
+import io.coldstream.io.SplitReader;
 import io.coldstream.learner.TrainerConfig;
 import io.coldstream.model.Network;
 import io.coldstream.model.Networks;
@@ -78,8 +83,15 @@ final class OfflineBaseline {
         long initSeed = root.derive("init").nextLong();
         Augmentation augmentation = Augmentations.parse(config.augment(), config.augmentOptions());
         MiniBatch batch = new MiniBatch(batchSize, train.shape(), numClasses);
-        byte[] pixels = new byte[train.shape().elementCount()];
         List<StageAccuracy> stages = new ArrayList<>();
+        try (BadRecordHandler badRecords = BadRecordHandlers.skip()) {
+            train(root, initSeed, augmentation, batch, badRecords, stages);
+        }
+        return List.copyOf(stages);
+    }
+
+    private void train(SeededRandom root, long initSeed, Augmentation augmentation, MiniBatch batch,
+            BadRecordHandler badRecords, List<StageAccuracy> stages) {
         for (int stage = 0; stage < plan.stages(); stage++) {
             long start = System.nanoTime();
             int n = (int) plan.stageEnds[stage];
@@ -91,27 +103,32 @@ final class OfflineBaseline {
                 double lastLoss = Double.NaN;
                 for (int epoch = 0; epoch < epochs; epoch++) {
                     shuffle(indices, shuffle);
-                    for (int from = 0; from < n; from += batchSize) {
-                        int rows = Math.min(batchSize, n - from);
-                        for (int r = 0; r < rows; r++) {
-                            int index = indices[from + r];
-                            train.copyPixels(index, pixels, 0);
-                            batch.setRow(r, pixels, 0, train.label(index));
+                    // Read as the stream reads: decoded ahead on background threads where the split decodes
+                    // files, and an undecodable example skipped and counted, as the stream methods skip it.
+                    try (SplitReader reader = train.streamInOrder(indices, 0, n)) {
+                        int rows = 0;
+                        for (int i = 0; i < n; i++) {
+                            Example ex = reader.next(new StreamPosition("offline", i), badRecords);
+                            if (ex != null) {
+                                batch.setRow(rows++, ex.pixels(), 0, ex.label());
+                            }
+                            if (rows == batchSize || (i == n - 1 && rows > 0)) {
+                                batch.setSize(rows);
+                                batch.setAugmentFrom(0);
+                                augmentation.apply(batch, augmentRandom);
+                                lastLoss = network.fit(batch);
+                                rows = 0;
+                            }
                         }
-                        batch.setSize(rows);
-                        batch.setAugmentFrom(0);
-                        augmentation.apply(batch, augmentRandom);
-                        lastLoss = network.fit(batch);
                     }
                 }
-                stages.add(evaluator.evaluate(stage, n, plan.seenAfter[stage], network::predictProbabilities));
+                stages.add(evaluator.evaluate(stage, n, plan.seenAfter[stage], StageProbe.scorer(network, label, stage)));
                 progress.accept(String.format(Locale.ROOT, "%s: stage %d/%d, %d examples x %d epoch%s in %.1f s,"
                         + " last loss %.3f, top-1 %.3f on %d classes", label, stage + 1, plan.stages(), n, epochs,
                         epochs == 1 ? "" : "s", (System.nanoTime() - start) / 1e9, lastLoss,
                         stages.get(stage).top1(), stages.get(stage).seenClasses()));
             }
         }
-        return List.copyOf(stages);
     }
 
     /** Fisher-Yates with the run's generator. */

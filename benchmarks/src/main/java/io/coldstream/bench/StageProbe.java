@@ -1,6 +1,8 @@
 package io.coldstream.bench;
 
+import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
+import io.coldstream.eval.Scorer;
 import io.coldstream.eval.StageAccuracy;
 import io.coldstream.eval.StageEvaluator;
 import io.coldstream.learner.Progress;
@@ -80,6 +82,23 @@ final class StageProbe implements TrainerListener {
 
     private void evaluate(Network network, long examplesSeen) {
         int stage = stages.size();
-        stages.add(evaluator.evaluate(stage, examplesSeen, plan.seenAfter[stage], network::predictProbabilities));
+        stages.add(evaluator.evaluate(stage, examplesSeen, plan.seenAfter[stage], scorer(network, label, stage)));
+    }
+
+    /**
+     * The network's class probabilities as a {@link Scorer}, refusing NaN outputs with a message a user
+     * can act on: a network whose weights diverged (too high a learning rate) has nothing to evaluate.
+     */
+    static Scorer scorer(Network network, String label, int stage) {
+        return (features, count, scoresOut) -> {
+            network.predictProbabilities(features, count, scoresOut);
+            int n = count * network.numClasses();
+            for (int i = 0; i < n; i++) {
+                if (Float.isNaN(scoresOut[i])) {
+                    throw new DataException(label + " diverged: at stage " + (stage + 1) + " the network's outputs"
+                            + " are NaN; lower --lr (or --set lr=...) and run the suite again");
+                }
+            }
+        };
     }
 }

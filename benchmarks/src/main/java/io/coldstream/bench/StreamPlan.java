@@ -80,7 +80,9 @@ final class StreamPlan {
         if (!missing.isEmpty()) {
             throw new ConfigurationException("the " + scenario.cliName() + " stream of " + order.length
                     + " examples never shows class" + (missing.size() == 1 ? " " : "es ") + abbreviate(missing)
-                    + "; a benchmark evaluates every class, so raise --limit (0 = the whole split)");
+                    + (limit > 0 && limit < train.size() ? "; a benchmark evaluates every class, so raise --limit (0 ="
+                            + " the whole split)" : "; the train split holds none of its examples, and a benchmark"
+                            + " evaluates every class of the dataset"));
         }
         int[] groupOfClass = new int[numClasses];
         int groups;
@@ -105,6 +107,10 @@ final class StreamPlan {
                 stageEnds = groupEnds(labels, groupOfClass, groups);
             }
             case MULTI_TASK -> {
+                if (taskClassOffsets.length < 2) {
+                    throw new ConfigurationException("scenario multi-task needs several datasets (--data A,B,...)"
+                            + " but the dataset is one; use iid or class-incremental for a single dataset");
+                }
                 groups = taskClassOffsets.length;
                 for (int c = 0; c < numClasses; c++) {
                     int task = 0;

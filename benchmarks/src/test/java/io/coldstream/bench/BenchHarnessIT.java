@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.DataException;
 import io.coldstream.core.Shape;
 import io.coldstream.eval.BenchMetrics;
 import io.coldstream.eval.BenchReport;
@@ -144,5 +145,24 @@ class BenchHarnessIT {
                 List.of(BenchMethod.CSSL), 10, 2, 1, 10, 1, 8, 1, Map.of("--limit", "5"));
         assertThatThrownBy(() -> BenchHarness.runExperiment(e, out, l -> { }))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("--limit");
+    }
+
+    @Test
+    void aDivergedMethodStopsTheSuiteWithAMessageAndKeepsWhatWasMeasured() {
+        BenchExperiment e = new BenchExperiment("class-incremental", FashionMnist.DEFAULT_DIR.toString(),
+                Scenario.CLASS_INCREMENTAL, List.of(BenchMethod.FINETUNE, BenchMethod.variant("hot:lr=1000000")),
+                100, 5, 1, 200, 1, 32, 5, Map.of("engine", "pytorch", "checkpoint.every", "0"));
+        assertThatThrownBy(() -> BenchHarness.run("test", List.of(e), List.of(), out, l -> { }))
+                .isInstanceOf(DataException.class).hasMessageContaining("class-incremental/hot diverged")
+                .hasMessageContaining("lower --lr");
+        assertThat(BenchReport.read(out.resolve("bench.json")).results()).extracting(MethodResult::method)
+                .containsExactly("finetune");
+    }
+
+    @Test
+    void aMethodMayNotChangeWhatTheStreamHolds() {
+        BenchExperiment e = experiment(List.of(BenchMethod.CSSL, BenchMethod.variant("coarse:labels=coarse")));
+        assertThatThrownBy(() -> BenchHarness.runExperiment(e, out, l -> { }))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("method coarse sets 'labels'");
     }
 }

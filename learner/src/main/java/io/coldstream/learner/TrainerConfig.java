@@ -1,6 +1,7 @@
 package io.coldstream.learner;
 
 import io.coldstream.augment.AugmentOptions;
+import io.coldstream.backend.BackendSettings;
 import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.Setting;
@@ -57,6 +58,11 @@ public record TrainerConfig(SettingValues values) {
      */
     public DatasetOptions datasetOptions() {
         return new DatasetOptions(get(TrainerSettings.LABELS), get(TrainerSettings.IMAGE_SIZE));
+    }
+
+    /** @return the engine's start-up settings: threads, oneDNN, device and whether a GPU is required */
+    public BackendSettings backendSettings() {
+        return new BackendSettings(threads(), onednn(), get(TrainerSettings.DEVICE), get(TrainerSettings.REQUIRE_GPU));
     }
 
     /** @return {@link TrainerSettings#SOURCE}, or {@code null} for {@link #data()}'s train split */

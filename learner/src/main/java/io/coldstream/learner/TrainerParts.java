@@ -3,7 +3,6 @@ package io.coldstream.learner;
 import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
 import io.coldstream.backend.BackendReport;
-import io.coldstream.backend.BackendSettings;
 import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
@@ -118,8 +117,7 @@ final class TrainerParts implements AutoCloseable {
             if (resumedFrom != null) {
                 augmentRandom.setState(state.augmentRandomState);
             }
-            this.backend = Networks.startEngine(config.engine(), new BackendSettings(config.threads(),
-                    config.onednn(), config.get(TrainerSettings.DEVICE), config.get(TrainerSettings.REQUIRE_GPU)));
+            this.backend = Networks.startEngine(config.engine(), config.backendSettings());
             int maxBatch = Math.max(1 + config.replayK(), EVAL_BATCH);
             this.network = resumedFrom == null
                     ? Networks.create(config.engine(), config.network(), shape, numClasses, config.optimizer(),
