@@ -68,10 +68,10 @@ class TrainErrorPathsTest {
     }
 
     @Test
-    void aReplayBudgetBeyondTheHeapIsRefusedBeforeAnythingIsWritten() {
-        Outcome o = train("--replay-budget", "4096GB");
+    void aReplayBudgetBeyondDirectMemoryIsRefusedBeforeAnythingIsWritten() {
+        Outcome o = train("--replay-budget", "1000GB");
         assertThat(o.status()).as(o.err()).isEqualTo(2);
-        assertThat(o.err()).contains("replay.budget").contains("heap");
+        assertThat(o.err()).contains("replay.budget").contains("off-heap").contains("-XX:MaxDirectMemorySize");
         assertThat(out).doesNotExist();
     }
 

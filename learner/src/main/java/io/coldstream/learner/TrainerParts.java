@@ -107,7 +107,6 @@ final class TrainerParts implements AutoCloseable {
                     .badRecords(badRecords).order(config.order(), config.stageClasses(), root.derive("order"))
                     .limit(config.limit()).kafkaConsumer(consumer).build());
             source.seek(state.positions);
-            requireBudgetFitsHeap(config);
             this.replay = resumedFrom == null
                     ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
                             config.replayCodec(), root.derive("replay"))
@@ -170,17 +169,6 @@ final class TrainerParts implements AutoCloseable {
         }
         if (!classIncremental || state.orderLimit < 0) {
             state.orderLimit = limit; // only a staged order keeps the limit it was built with
-        }
-    }
-
-    /** The replay buffer is allocated whole when created: a budget beyond the heap would end in an OutOfMemoryError. */
-    private static void requireBudgetFitsHeap(TrainerConfig config) {
-        long heap = Runtime.getRuntime().maxMemory();
-        long budget = config.replayBudget().bytes();
-        if (heap != Long.MAX_VALUE && budget > heap / 4 * 3) {
-            throw new ConfigurationException("replay.budget was '" + config.replayBudget() + "' but this JVM's heap"
-                    + " holds at most " + heap / (1024 * 1024) + " MB and the buffer must fit in three quarters of it;"
-                    + " choose a smaller budget or give Java more memory (-Xmx, COLDSTREAM_JAVA_OPTS)");
         }
     }
 
