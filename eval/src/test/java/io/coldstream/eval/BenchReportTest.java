@@ -129,10 +129,10 @@ class BenchReportTest {
             assertThat(image.getWidth()).isEqualTo(900);
             assertThat(image.getHeight()).isEqualTo(500);
         }
-        assertThat(colouredPixels(files.plots().get(0))).as("three coloured lines").isGreaterThan(1000);
-        assertThat(colouredPixels(files.plots().get(1))).as("forgetting markers").isGreaterThan(200);
+        assertThat(PlotPixels.coloured(files.plots().get(0))).as("three coloured lines").isGreaterThan(1000);
+        assertThat(PlotPixels.coloured(files.plots().get(1))).as("forgetting markers").isGreaterThan(200);
         // The iid scenario has one stage: no forgetting can be measured, nothing is drawn.
-        assertThat(colouredPixels(files.plots().get(3))).isZero();
+        assertThat(PlotPixels.coloured(files.plots().get(3))).isZero();
         try (Stream<Path> written = Files.list(dir)) {
             assertThat(written.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("bench.json",
                     "bench.csv", "bench.md", "accuracy-fashion-class-incremental.png",
@@ -200,23 +200,5 @@ class BenchReportTest {
 
         assertThat(plots).extracting(p -> p.getFileName().toString()).containsExactly("accuracy-cifar-100-tasks.png",
                 "forgetting-cifar-100-tasks.png", "accuracy-cifar-100-tasks-2.png", "forgetting-cifar-100-tasks-2.png");
-    }
-
-    /** Pixels of a clearly coloured (not grey) shade: series, not axes or text. */
-    static int colouredPixels(Path png) throws IOException {
-        BufferedImage image = ImageIO.read(png.toFile());
-        int count = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int rgb = image.getRGB(x, y);
-                int r = rgb >> 16 & 0xff;
-                int g = rgb >> 8 & 0xff;
-                int b = rgb & 0xff;
-                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) {
-                    count++;
-                }
-            }
-        }
-        return count;
     }
 }

@@ -143,23 +143,6 @@ class RunReportTest {
 
     // ---- image checks ----
 
-    /** Pixels of a clearly coloured (not grey) shade: series lines, not axes or text. */
-    private static int colouredPixels(BufferedImage image) {
-        int count = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int rgb = image.getRGB(x, y);
-                int r = rgb >> 16 & 0xff;
-                int g = rgb >> 8 & 0xff;
-                int b = rgb & 0xff;
-                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) {
-                    count++;
-                }
-            }
-        }
-        return count;
-    }
-
     private static int distinctColours(BufferedImage image) {
         Set<Integer> colours = new HashSet<>();
         for (int y = 0; y < image.getHeight(); y += 2) {
@@ -177,7 +160,7 @@ class RunReportTest {
         assertThat(image.getWidth()).isEqualTo(900);
         assertThat(image.getHeight()).isEqualTo(500);
         assertThat(distinctColours(image)).as("distinct colours of %s", png).isGreaterThan(10);
-        assertThat(colouredPixels(image)).as("coloured (data) pixels of %s", png).isGreaterThan(300);
+        assertThat(PlotPixels.coloured(image)).as("coloured (data) pixels of %s", png).isGreaterThan(300);
     }
 
     private List<String> reportFolder() throws IOException {
@@ -387,8 +370,8 @@ class RunReportTest {
         assertThat(Files.readString(files.summary())).contains("| examples seen | 100 | metrics.jsonl line 1 (final) |")
                 .contains("No holdout evaluation was recorded.");
         // The lone loss point is drawn; the memory plot has no data and shows none (the check above can fail).
-        assertThat(colouredPixels(ImageIO.read(files.plots().get(1).toFile()))).isGreaterThan(20);
-        assertThat(colouredPixels(ImageIO.read(files.plots().get(4).toFile()))).isZero();
+        assertThat(PlotPixels.coloured(ImageIO.read(files.plots().get(1).toFile()))).isGreaterThan(20);
+        assertThat(PlotPixels.coloured(ImageIO.read(files.plots().get(4).toFile()))).isZero();
     }
 
     @Test
