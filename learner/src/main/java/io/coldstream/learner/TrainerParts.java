@@ -17,10 +17,10 @@ import io.coldstream.io.Dataset;
 import io.coldstream.io.DatasetSplit;
 import io.coldstream.io.Datasets;
 import io.coldstream.io.ExampleSource;
+import io.coldstream.io.IdxSource;
 import io.coldstream.io.SourceOptions;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.Sources;
-import io.coldstream.io.StreamOrder;
 import io.coldstream.model.Network;
 import io.coldstream.model.Networks;
 import io.coldstream.replay.ReplayBuffer;
@@ -153,9 +153,8 @@ final class TrainerParts implements AutoCloseable {
                     + checkpoint + " has already trained on " + state.seen + " examples; resume with --limit 0"
                     + " (the whole stream) or at least " + state.seen + ", or choose a new --out");
         }
-        // as IdxSource.ordered limits them: multi-task over one task is the iid order
-        boolean classIncremental = spec.isDataset() && (config.order() == StreamOrder.CLASS_INCREMENTAL
-                || config.order() == StreamOrder.MULTI_TASK && data.train().taskClassOffsets().length > 1);
+        boolean classIncremental = spec.isDataset()
+                && IdxSource.staged(config.order(), data.train().taskClassOffsets().length);
         if (classIncremental && state.orderLimit >= 0) {
             int n = data.train().size();
             long before = state.orderLimit <= 0 || state.orderLimit >= n ? 0 : state.orderLimit;

@@ -145,8 +145,20 @@ public final class IdxSource implements ExampleSource {
      * exactly the iid order, limit included).
      */
     private static boolean subsetted(StreamOrder order, long limit, int size, int tasks) {
-        boolean staged = order == StreamOrder.CLASS_INCREMENTAL || order == StreamOrder.MULTI_TASK && tasks > 1;
-        return staged && limit > 0 && limit < size;
+        return staged(order, tasks) && limit > 0 && limit < size;
+    }
+
+    /**
+     * Whether {@code order} over a split of {@code tasks} tasks arranges its examples in stages, so
+     * that a limited stream of it is a seeded subset of {@code limit} examples rather than the full
+     * order cut short: another limit is then another stream (which a resume must refuse).
+     *
+     * @param order the ordering
+     * @param tasks the split's task count ({@link DatasetSplit#taskClassOffsets()}'s length)
+     * @return {@code true} for class-incremental, and for multi-task over several tasks
+     */
+    public static boolean staged(StreamOrder order, int tasks) {
+        return order == StreamOrder.CLASS_INCREMENTAL || order == StreamOrder.MULTI_TASK && tasks > 1;
     }
 
     private static int[] arrangement(DatasetSplit data, StreamOrder order, int stageClasses, SeededRandom random,
