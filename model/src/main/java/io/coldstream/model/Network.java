@@ -20,8 +20,14 @@ public interface Network extends AutoCloseable {
     /**
      * One optimiser step on rows {@code [0, batch.size())} of the batch.
      *
+     * <p>A step whose loss is not finite (NaN or infinite: the network has diverged, or a batch
+     * overflowed) is not applied: parameters, batch-norm statistics, optimiser state and
+     * {@link #steps()} stay exactly as they were before the call, and the non-finite loss is
+     * returned, so the caller can count the skipped step.
+     *
      * @param batch features NCHW in {@code [0,1]} and target probability rows
-     * @return the mini-batch loss before the step (mean cross-entropy)
+     * @return the mini-batch loss before the step (mean cross-entropy); not finite when the step was
+     *     not applied
      */
     double fit(MiniBatch batch);
 

@@ -157,6 +157,39 @@ abstract class NetworkContract {
     }
 
     @Test
+    void aStepWithANonFiniteLossIsNotAppliedAndLeavesNoTrace() {
+        MiniBatch good = randomBatch(MNIST, 10, 8, 2);
+        MiniBatch nanTarget = randomBatch(MNIST, 10, 8, 3);
+        nanTarget.targets()[1] = Float.NaN;
+        MiniBatch nanPixel = randomBatch(MNIST, 10, 8, 4);
+        nanPixel.features()[5] = Float.NaN; // moves the batch-norm statistics in forward
+        MiniBatch infPixel = randomBatch(MNIST, 10, 8, 5);
+        infPixel.features()[7] = Float.POSITIVE_INFINITY;
+        try (Network guarded = smallCnn(7); Network twin = smallCnn(7)) {
+            for (int i = 0; i < 3; i++) {
+                guarded.fit(good);
+                twin.fit(good);
+            }
+            for (MiniBatch bad : new MiniBatch[] {nanTarget, nanPixel, infPixel}) {
+                assertThat(guarded.fit(bad)).as("the loss returned").matches(l -> !Double.isFinite(l), "not finite");
+            }
+            assertThat(guarded.steps()).isEqualTo(3);
+            SameParameters.assertBitIdentical(guarded.parameters(), twin.parameters(), "after three skipped steps");
+            float[] p1 = new float[8 * 10];
+            float[] p2 = new float[8 * 10];
+            guarded.predictProbabilities(good.features(), 8, p1);
+            twin.predictProbabilities(good.features(), 8, p2);
+            SameParameters.assertBitIdentical(p1, p2, "inference-mode probabilities (batch-norm statistics)");
+            for (int i = 0; i < 2; i++) {
+                assertThat(guarded.fit(good)).isEqualTo(twin.fit(good));
+            }
+            // the optimiser state was put back too: otherwise these two steps would differ
+            SameParameters.assertBitIdentical(guarded.parameters(), twin.parameters(), "two good steps later");
+            assertThat(guarded.steps()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aCopyIsIndependentAndEqual() {
         MiniBatch batch = randomBatch(MNIST, 10, 8, 2);
         try (Network original = smallCnn(5)) {

@@ -21,6 +21,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Input and label arrays are allocated once per batch size and reused: the trainer's batch size
  * only changes while the replay buffer fills, so after a few steps no new native arrays are made.
+ *
+ * <p>Deeplearning4j computes the loss and applies the update in one call, so each {@link #fit} first
+ * copies the parameters and the updater state into two arrays kept for that purpose (two copies of
+ * the parameter vector, a small part of a step) and copies them back when the loss was not finite.
  */
 public final class Dl4jNetwork implements Network {
 
@@ -33,6 +37,9 @@ public final class Dl4jNetwork implements Network {
     private final INDArray[] predictFeatures;
     private final INDArray[] one = new INDArray[1];
     private final INDArray[] oneLabel = new INDArray[1];
+    /** Parameters and optimiser state as they were before the current fit, to undo a non-finite step. */
+    private INDArray paramsBefore;
+    private INDArray stateBefore;
 
     /**
      * @param graph an initialised graph with one input and one softmax output
@@ -68,8 +75,30 @@ public final class Dl4jNetwork implements Network {
         copyInto(y, batch.targets(), n * numClasses);
         one[0] = x;
         oneLabel[0] = y;
+        INDArray params = graph.params();
+        INDArray state = graph.getUpdater().getStateViewArray();
+        if (paramsBefore == null) {
+            paramsBefore = params.dup();
+            stateBefore = state == null ? null : state.dup();
+        } else {
+            paramsBefore.assign(params);
+            if (stateBefore != null) {
+                stateBefore.assign(state);
+            }
+        }
+        int iterations = graph.getConfiguration().getIterationCount();
         graph.fit(one, oneLabel);
-        return graph.score();
+        double loss = graph.score();
+        if (!Double.isFinite(loss)) {
+            // the update is already in the weights: put back the state from before the call (the
+            // parameters include the batch-norm statistics)
+            params.assign(paramsBefore);
+            if (stateBefore != null) {
+                graph.getUpdater().getStateViewArray().assign(stateBefore);
+            }
+            graph.getConfiguration().setIterationCount(iterations);
+        }
+        return loss;
     }
 
     @Override
@@ -193,6 +222,10 @@ public final class Dl4jNetwork implements Network {
         closeAll(fitFeatures);
         closeAll(fitLabels);
         closeAll(predictFeatures);
+        INDArray[] before = {paramsBefore, stateBefore};
+        closeAll(before);
+        paramsBefore = null;
+        stateBefore = null;
     }
 
     private static void closeAll(INDArray[] arrays) {

@@ -56,7 +56,9 @@ import java.util.zip.ZipOutputStream;
  * target rows (so mixup's soft targets work), backward, then SGD with Nesterov momentum in the
  * PyTorch form ({@code v = mu v + g; w -= lr (g + mu v)}), which DJL's PyTorch engine does not
  * offer. Every intermediate tensor lives in a per-call {@link NDManager} that is closed at once, so
- * native memory stays flat.
+ * native memory stays flat. The loss is read before backward: when it is not finite the step stops
+ * there, and the batch-norm running statistics, which the forward pass moved, are put back from a
+ * copy taken before it.
  *
  * <p>Weights are drawn once, at creation, from libtorch's generator seeded with the run's init
  * seed (He normal for convolutions and dense layers, as in {@link Dl4jModels}); nothing random
@@ -86,6 +88,10 @@ public final class PtNetwork implements Network {
     private final Block block;
     private final ParameterStore store;
     private final List<Parameter> trainable = new ArrayList<>();
+    /** Parameters without gradient (batch-norm running statistics): forward moves them. */
+    private final List<Parameter> running = new ArrayList<>();
+    /** {@link #running} as it was before the current fit, to undo a non-finite step. */
+    private float[][] runningBefore;
     private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss("loss", 1, -1, false, true);
     private final ByteBuffer inputBytes;
     private final FloatBuffer inputFloats;
@@ -143,8 +149,11 @@ public final class PtNetwork implements Network {
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (p.getValue().requiresGradient()) {
                 trainable.add(p.getValue());
+            } else {
+                running.add(p.getValue());
             }
         }
+        runningBefore = new float[running.size()][];
         velocity = new NDArray[trainable.size()];
         for (int i = 0; i < velocity.length; i++) {
             velocity[i] = trainable.get(i).getArray().zerosLike();
@@ -170,11 +179,21 @@ public final class PtNetwork implements Network {
             NDArray x = scope.create(inputBytes, new ai.djl.ndarray.types.Shape(rows, shape.channels(), shape.height(),
                     shape.width()), DataType.FLOAT32);
             NDArray y = scope.create(targetBytes, new ai.djl.ndarray.types.Shape(rows, numClasses), DataType.FLOAT32);
+            for (int i = 0; i < running.size(); i++) {
+                runningBefore[i] = running.get(i).getArray().toFloatArray();
+            }
             try (GradientCollector collector = engine.newGradientCollector()) {
                 NDList out = block.forward(store, new NDList(x), true);
                 NDArray l = loss.evaluate(new NDList(y), out);
-                collector.backward(l);
                 value = l.getFloat();
+                if (!Double.isFinite(value)) {
+                    // no backward, no update; only the batch-norm statistics moved (in forward)
+                    for (int i = 0; i < running.size(); i++) {
+                        running.get(i).getArray().set(FloatBuffer.wrap(runningBefore[i]));
+                    }
+                    return value;
+                }
+                collector.backward(l);
             }
             update((float) learningRate(optimizer, steps), (float) optimizer.momentum());
         }
