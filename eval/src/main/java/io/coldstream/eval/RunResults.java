@@ -28,8 +28,8 @@ import java.util.Objects;
  * (a list of {@code {examplesSeen, accuracy}}), {@code finalAccuracy}, {@code stepsPerSecond},
  * {@code wallSeconds}, {@code replay} ({@code entries}, {@code bytes}, {@code budgetBytes},
  * {@code evictions}, {@code classCounts}), {@code badRecords}, {@code parameterCount},
- * {@code latestSnapshot}, {@code backend}, {@code threads}, {@code complete}, {@code resumed} and
- * {@code configuration}.
+ * {@code latestSnapshot}, {@code backend}, {@code threads}, {@code complete}, {@code resumed},
+ * {@code configuration}, {@code badRecordReasons}, {@code skippedSteps} and {@code acceptedLosses}.
  *
  * <p>A figure that is not recorded is {@code NaN} for a number, {@code -1} for a count and
  * {@code null} for text; it is written as JSON {@code null}, and a {@code null} or absent key reads
@@ -60,12 +60,19 @@ import java.util.Objects;
  * @param complete {@code false} when the run was stopped before its stream ended (SIGTERM); it resumes
  *     from its final checkpoint when run again with the same {@code --out}
  * @param resumed whether the run resumed from a checkpoint
+ * @param badRecordReasons malformed records skipped over the whole run (resumes included), by reason
+ *     ({@code bad-magic}, ...); empty when none or not recorded
+ * @param skippedSteps steps whose update was not applied (a non-finite loss), by reason; empty when none
+ * @param acceptedLosses stream records known to be lost and accepted on resume (one line each, such as
+ *     Kafka records deleted by retention before they were trained on, with the flag that accepted them);
+ *     empty when none
  */
 public record RunResults(long examplesSeen, double prequentialAccuracy, List<HoldoutPoint> holdout,
         double finalAccuracy, double stepsPerSecond, double wallSeconds, int replayEntries, long replayBytes,
         long replayBudgetBytes, long replayEvictions, List<Integer> replayClassCounts, long badRecords,
         long parameterCount, String latestSnapshot, String backend, int threads, Map<String, Object> configuration,
-        boolean complete, boolean resumed) {
+        boolean complete, boolean resumed, Map<String, Long> badRecordReasons, Map<String, Long> skippedSteps,
+        List<String> acceptedLosses) {
 
     /** The file name inside a run's output folder. */
     public static final String FILE_NAME = "results.json";
@@ -96,6 +103,32 @@ public record RunResults(long examplesSeen, double prequentialAccuracy, List<Hol
         Map<String, Object> copy = new LinkedHashMap<>();
         configuration.forEach((key, value) -> copy.put(key, plain(key, value)));
         configuration = Collections.unmodifiableMap(copy);
+        badRecordReasons = counts("badRecordReasons", badRecordReasons);
+        skippedSteps = counts("skippedSteps", skippedSteps);
+        acceptedLosses = List.copyOf(Objects.requireNonNull(acceptedLosses, "acceptedLosses"));
+    }
+
+    /** Results of a run that recorded no reasons, skipped steps or accepted losses. */
+    public RunResults(long examplesSeen, double prequentialAccuracy, List<HoldoutPoint> holdout,
+            double finalAccuracy, double stepsPerSecond, double wallSeconds, int replayEntries, long replayBytes,
+            long replayBudgetBytes, long replayEvictions, List<Integer> replayClassCounts, long badRecords,
+            long parameterCount, String latestSnapshot, String backend, int threads,
+            Map<String, Object> configuration, boolean complete, boolean resumed) {
+        this(examplesSeen, prequentialAccuracy, holdout, finalAccuracy, stepsPerSecond, wallSeconds, replayEntries,
+                replayBytes, replayBudgetBytes, replayEvictions, replayClassCounts, badRecords, parameterCount,
+                latestSnapshot, backend, threads, configuration, complete, resumed, Map.of(), Map.of(), List.of());
+    }
+
+    private static Map<String, Long> counts(String name, Map<String, Long> counts) {
+        Objects.requireNonNull(counts, name);
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        counts.forEach((k, v) -> {
+            if (v == null || v < 0) {
+                throw new IllegalArgumentException(name + "." + k + " was " + v + " but must be >= 0");
+            }
+            copy.put(Objects.requireNonNull(k, name + " key"), v);
+        });
+        return Collections.unmodifiableMap(copy);
     }
 
     private static void checkCount(String name, long value) {
@@ -172,6 +205,9 @@ public record RunResults(long examplesSeen, double prequentialAccuracy, List<Hol
         m.put("complete", complete);
         m.put("resumed", resumed);
         m.put("configuration", configuration);
+        m.put("badRecordReasons", badRecordReasons);
+        m.put("skippedSteps", skippedSteps);
+        m.put("acceptedLosses", acceptedLosses);
         try {
             return WRITER.writeValueAsString(m) + "\n";
         } catch (JsonProcessingException e) {
@@ -240,7 +276,10 @@ public record RunResults(long examplesSeen, double prequentialAccuracy, List<Hol
                 f.count(replay, "budgetBytes"), f.count(replay, "evictions"),
                 f.counts(replay, "classCounts", "replay.classCounts"), f.count(root, "badRecords"),
                 f.count(root, "parameterCount"), f.text(root, "latestSnapshot"), f.text(root, "backend"),
-                f.intCount(root, "threads"), config, f.bool(root, "complete", true), f.bool(root, "resumed", false));
+                f.intCount(root, "threads"), config, f.bool(root, "complete", true), f.bool(root, "resumed", false),
+                f.countMap(root, "badRecordReasons", "badRecordReasons"),
+                f.countMap(root, "skippedSteps", "skippedSteps"),
+                f.texts(root, "acceptedLosses", "acceptedLosses"));
     }
 
     private static List<HoldoutPoint> holdout(JsonFields f, JsonNode root) {

@@ -75,7 +75,24 @@ class RunResultsTest {
             0.9131, 412.37719298245616, 145.5, 21290, 16776920L, 16777216L, 38710L,
             Collections.nCopies(10, 2129), 7L, 535818L, "v000012",
             "CPU (nd4j-native linux-x86_64-onednn, 4 threads, FLOAT, oneDNN on)", 4, goldenConfiguration(), true,
-            false);
+            false, Map.of("label-out-of-range", 3L, "bad-magic", 4L), Map.of("non-finite-loss", 2L),
+            List.of("partition 0: offsets 0 to 119 were deleted before they were trained on (accepted by"
+                    + " --kafka-accept-loss)"));
+
+    @Test
+    void aFileWrittenBeforeReasonsSkippedStepsAndLossesWereRecordedReadsThemAsNone() throws IOException {
+        String text = Files.readString(MetricsRecordTest.golden("results.json"));
+        String old = text.substring(0, text.indexOf(",\n  \"badRecordReasons\"")) + "\n}\n";
+        Path file = dir.resolve(RunResults.FILE_NAME);
+        Files.writeString(file, old);
+
+        RunResults read = RunResults.read(file);
+
+        assertThat(read.badRecordReasons()).isEmpty();
+        assertThat(read.skippedSteps()).isEmpty();
+        assertThat(read.acceptedLosses()).isEmpty();
+        assertThat(read.badRecords()).isEqualTo(GOLDEN.badRecords());
+    }
 
     @Test
     void readsTheGoldenFile() {
@@ -112,7 +129,8 @@ class RunResultsTest {
 
         assertThat(RunResults.read(file)).isEqualTo(empty);
         assertThat(empty.toJson()).contains("\"examplesSeen\" : null,").contains("\"holdout\" : [ ],")
-                .contains("\"classCounts\" : [ ]").endsWith("\"configuration\" : { }\n}\n");
+                .contains("\"classCounts\" : [ ]").contains("\"configuration\" : { },")
+                .endsWith("\"skippedSteps\" : { },\n  \"acceptedLosses\" : [ ]\n}\n");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.coldstream.learner;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.core.ColdstreamException;
 import io.coldstream.core.Example;
+import io.coldstream.core.ModelException;
 import io.coldstream.eval.MetricsRecord;
 import io.coldstream.eval.RunResults;
 import io.coldstream.io.ExampleSource;
@@ -32,6 +33,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * after a crash every stream example is trained on exactly once, and the run reaches the same
  * parameters as an uninterrupted one (on CPU, same thread count). A checkpoint's positions are
  * committed to the source ({@link ExampleSource#commit}: Kafka offsets) only once it is durable.
+ *
+ * <p><b>Divergence guard.</b> A step whose loss is not finite is not applied ({@link Network#fit}
+ * leaves the weights as they were); it is counted ({@code coldstream.steps.skipped{reason}},
+ * {@code skippedSteps} in {@code results.json} and in each checkpoint), and after
+ * {@code --nonfinite-limit} such steps in a row the run stops with a {@link ModelException} naming the
+ * newest complete checkpoint, without a final checkpoint or {@code results.json}: the checkpoints
+ * written before hold the last good model.
  *
  * <p>{@link #prepare} checks everything that can be checked before training (configuration,
  * dataset files, budget against example size, output folder) and writes nothing but the folder's
@@ -93,6 +101,7 @@ public final class Trainer implements AutoCloseable {
         ExampleSource source = parts.source;
         Path out = config.out();
         RunFolder.create(out);
+        AcceptedLosses.append(out, parts.acceptedLosses);
         listener.onStart(describe());
         TrainingStep step = new TrainingStep(parts.network, parts.replay, config.replayK(), parts.augmentation,
                 parts.augmentRandom, config.augmentNew(), state.prequential);
@@ -113,6 +122,8 @@ public final class Trainer implements AutoCloseable {
             TrainerRun run = new TrainerRun(parts, listener, log, publisher, checkpoints,
                     this::commitDurableCheckpoints, start, total);
             PeriodicTasks tasks = run.tasks(PROGRESS_INTERVAL_MS);
+            int nonFiniteLimit = config.get(TrainerSettings.NONFINITE_LIMIT);
+            int nonFiniteInARow = 0;
             while (!stopRequested && (config.limit() <= 0 || state.seen < config.limit())) {
                 Example ex = source.next();
                 if (ex == null) {
@@ -127,6 +138,11 @@ public final class Trainer implements AutoCloseable {
                 double loss = step.train(ex); // test, then train: predict, replay, augment, fit, offer
                 state.seen++;
                 run.recordStep(ex.id(), loss, System.nanoTime() - t0);
+                if (Double.isFinite(loss)) {
+                    nonFiniteInARow = 0;
+                } else if (++nonFiniteInARow >= nonFiniteLimit) {
+                    throw run.diverged(nonFiniteInARow, loss);
+                }
                 tasks.afterStep(state.seen, parts.clock);
             }
             return run.finish(stopRequested);
@@ -170,6 +186,8 @@ public final class Trainer implements AutoCloseable {
                         + (parts.kafkaGroup == null ? "" : "; Kafka group " + parts.kafkaGroup)
                         + (parts.resumedFrom == null ? "" : "; resumed from " + parts.resumedFrom.manifest().name()
                                 + " at " + parts.state.seen + " examples")
+                        + (parts.acceptedLosses.isEmpty() ? "" : "; accepted the loss of " + String.join("; ",
+                                parts.acceptedLosses))
                         + (parts.startedOver.isEmpty() ? "" : "; started over, removing " + String.join(", ",
                                 parts.startedOver) + " (left by a run stopped before its first checkpoint)"),
                 "holdout:  " + parts.periodicHoldout.size() + " examples every " + config.holdoutEvery()

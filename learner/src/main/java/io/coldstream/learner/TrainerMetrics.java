@@ -39,6 +39,7 @@ import org.bytedeco.javacpp.Pointer;
  *   <tr><td>coldstream.replay.evictions</td><td>function counter</td><td>entries evicted</td></tr>
  *   <tr><td>coldstream.checkpoint.duration</td><td>timer</td><td>writing one checkpoint</td></tr>
  *   <tr><td>coldstream.bad.records</td><td>counter, tag reason</td><td>malformed records skipped</td></tr>
+ *   <tr><td>coldstream.steps.skipped</td><td>counter, tag reason</td><td>steps not applied (reason non-finite-loss)</td></tr>
  *   <tr><td>coldstream.source.lag</td><td>gauge</td><td>examples known to be waiting in the source (file: not yet read)</td></tr>
  *   <tr><td>coldstream.snapshot.version</td><td>gauge</td><td>number of the newest published snapshot</td></tr>
  *   <tr><td>coldstream.snapshot.age</td><td>time gauge</td><td>seconds since the newest snapshot was published</td></tr>
@@ -58,6 +59,7 @@ public final class TrainerMetrics {
     private final Timer holdoutDuration;
     private final Timer checkpointDuration;
     private final ConcurrentHashMap<String, Counter> badRecords = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> skippedSteps = new ConcurrentHashMap<>();
     private volatile double rate = Double.NaN;
     private volatile double loss = Double.NaN;
     private volatile double prequential = Double.NaN;
@@ -206,6 +208,16 @@ public final class TrainerMetrics {
         badRecords.computeIfAbsent(reason, r -> Counter.builder("coldstream.bad.records")
                 .description("malformed records skipped").tags(tags).tag("reason", r).register(registry))
                 .increment(n);
+    }
+
+    /**
+     * @param reason why steps were not applied ({@code non-finite-loss})
+     * @param n how many more
+     */
+    public void skippedSteps(String reason, long n) {
+        skippedSteps.computeIfAbsent(reason, r -> Counter.builder("coldstream.steps.skipped")
+                .description("training steps whose update was not applied").tags(tags).tag("reason", r)
+                .register(registry)).increment(n);
     }
 
     /**

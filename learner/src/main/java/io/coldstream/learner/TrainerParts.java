@@ -66,6 +66,8 @@ final class TrainerParts implements AutoCloseable {
     final HoldoutEvaluator finalHoldout;
     /** What was removed from the output folder to start over (left by a run that crashed before its first checkpoint). */
     final List<String> startedOver = new ArrayList<>();
+    /** Stream records this resume accepted as lost ({@code --kafka-resume accept-loss}), one line each. */
+    final List<String> acceptedLosses = new ArrayList<>();
     /** The Kafka consumer group whose offsets follow the checkpoints; {@code null} for other sources. */
     final String kafkaGroup;
     private final RunFolder.Lock lock;
@@ -105,8 +107,11 @@ final class TrainerParts implements AutoCloseable {
                     out.resolve("quarantine")), metrics, state.badRecords, out.resolve("quarantine"));
             this.source = opened = Sources.open(spec, SourceOptions.builder().dataset(data).examples(shape, numClasses)
                     .badRecords(badRecords).order(config.order(), config.stageClasses(), root.derive("order"))
-                    .limit(config.limit()).kafkaConsumer(consumer).build());
+                    .limit(config.limit()).kafkaConsumer(consumer)
+                    .acceptLostRecords(config.get(TrainerSettings.KAFKA_RESUME).equals("accept-loss")).build());
             source.seek(state.positions);
+            acceptedLosses.addAll(source.acceptedLosses());
+            state.skippedSteps.forEach(metrics::skippedSteps);
             this.replay = resumedFrom == null
                     ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
                             config.replayCodec(), root.derive("replay"))

@@ -1,5 +1,6 @@
 package io.coldstream.learner;
 
+import io.coldstream.core.ModelException;
 import io.coldstream.eval.HoldoutPoint;
 import io.coldstream.eval.HoldoutResult;
 import io.coldstream.eval.MetricsRecord;
@@ -16,6 +17,9 @@ import java.util.List;
  * Owned by the training thread.
  */
 final class TrainerRun {
+
+    /** The reason a step whose loss was not finite is counted under. */
+    static final String NON_FINITE_LOSS = "non-finite-loss";
 
     private final TrainerParts p;
     private final TrainerState state;
@@ -73,6 +77,36 @@ final class TrainerRun {
         loss = stepLoss;
         p.metrics.step(nanos, stepLoss);
         lines.addLoss(stepLoss);
+        if (!Double.isFinite(stepLoss)) {
+            state.skippedSteps.merge(NON_FINITE_LOSS, 1L, Long::sum);
+            p.metrics.skippedSteps(NON_FINITE_LOSS, 1);
+        }
+    }
+
+    /**
+     * Ends a run whose last {@code inARow} steps all had a non-finite loss: waits for the checkpoints
+     * and snapshots already queued (their models are good: no skipped step reached the weights),
+     * commits the durable ones, and builds the exception that stops the run, without a final
+     * checkpoint.
+     *
+     * @param inARow skipped steps in a row
+     * @param lastLoss the last one's loss
+     * @return the exception to throw
+     */
+    ModelException diverged(int inARow, double lastLoss) {
+        publisher.awaitAll();
+        checkpoints.awaitAll();
+        commitDurable.run();
+        CheckpointManifest good = checkpoints.latest();
+        long total = state.skippedSteps.getOrDefault(NON_FINITE_LOSS, 0L);
+        return new ModelException("the network diverged: the last " + inARow + " steps (up to example "
+                + state.seen + ") had a loss of " + lastLoss + ", so none of them was applied, and --nonfinite-limit"
+                + " is " + inARow + " (" + total + " steps skipped in all). "
+                + (good == null ? "No checkpoint was taken yet, so no example was committed"
+                        : "The newest checkpoint, " + good.name() + " at " + good.examplesSeen()
+                                + " examples, holds the last good model")
+                + ". The same settings diverge again: lower --lr (now " + p.config.lr()
+                + ") or check the stream, with a new --out");
     }
 
     private void holdout(long seen) {
@@ -168,7 +202,8 @@ final class TrainerRun {
                 finalAccuracy == null ? Double.NaN : finalAccuracy, stepsPerSecond, (end - start) / 1000.0,
                 p.replay.size(), p.replay.bytesUsed(), p.replay.budgetBytes(), p.replay.evictions(), classCounts,
                 p.badRecords.count(), p.network.parameterCount(), latest == null ? null : latest.version(),
-                p.backend.summary(), p.backend.threads(), p.config.describe(), !stopped, p.resumedFrom != null);
+                p.backend.summary(), p.backend.threads(), p.config.describe(), !stopped, p.resumedFrom != null,
+                state.badRecords, state.skippedSteps, AcceptedLosses.read(p.config.out()));
         results.write(p.config.out().resolve(RunResults.FILE_NAME));
         listener.onFinish(results);
         return results;

@@ -215,6 +215,22 @@ public final class TrainerSettings {
                     SettingType.path("a file path"), null)
             .label("FILE").resumable()
             .doc("Kafka consumer settings (security, group.id, ...) as a Java properties file");
+    /**
+     * What a resume does when a Kafka partition no longer holds the records after the checkpoint's
+     * offset because retention deleted them: {@code strict} refuses (exit status 2), {@code accept-loss}
+     * resumes at the first record left and records the lost offsets in {@code results.json}.
+     */
+    public static final Setting<String> KAFKA_RESUME = TABLE.define("kafka.resume",
+                    SettingType.of(TrainerSettings::kafkaResume, s -> s), "strict")
+            .label("POLICY").resumable()
+            .doc("strict | accept-loss: on resume, refuse or skip past Kafka records that retention deleted");
+    /**
+     * How many steps in a row may have a non-finite loss (each skipped: its update never reaches the
+     * weights) before the run stops as diverged.
+     */
+    public static final Setting<Integer> NONFINITE_LIMIT = TABLE.define("nonfinite.limit", SettingType.INT, 10)
+            .label("N").check(between(1, 1_000_000)).resumable()
+            .doc("stop after N steps in a row with a non-finite loss (each is skipped, never applied)");
 
     private TrainerSettings() {
     }
@@ -262,6 +278,14 @@ public final class TrainerSettings {
             Path.of(part.location()); // an InvalidPathException (an IllegalArgumentException) is reported as the key's rule
         }
         return text.trim();
+    }
+
+    private static String kafkaResume(String v) {
+        if (v.equalsIgnoreCase("strict") || v.equalsIgnoreCase("accept-loss")) {
+            return v.toLowerCase(Locale.ROOT);
+        }
+        throw new ConfigurationException("Kafka resume policy was '" + v + "' but allowed values are strict,"
+                + " accept-loss");
     }
 
     private static String badRecords(String v) {

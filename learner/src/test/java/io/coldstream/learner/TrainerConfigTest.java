@@ -129,7 +129,7 @@ class TrainerConfigTest {
             + "\"snapshot\":{\"every\":5000,\"keep\":0,\"grace\":\"5m\"},\"out\":\"runs/run\",\"threads\":0,\"onednn\":true,"
             + "\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\","
             + "\"metrics\":{\"every\":100,\"port\":0,\"host\":\"127.0.0.1\"},\"checkpoint\":{\"every\":1000,\"keep\":3},"
-            + "\"bad\":{\"records\":\"skip\"}}";
+            + "\"bad\":{\"records\":\"skip\"},\"kafka\":{\"resume\":\"strict\"},\"nonfinite\":{\"limit\":10}}";
 
     private static final String CHANGED_DESCRIBED = "{\"data\":\"/data/fm\",\"source\":\"queue:/data/q\","
             + "\"labels\":\"fine\",\"image\":{\"size\":32},\"order\":\"class-incremental\",\"stage\":{\"classes\":3},\"limit\":5000,\"seed\":7,"
@@ -139,7 +139,7 @@ class TrainerConfigTest {
             + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0,\"keep\":0,\"grace\":\"5m\"},\"out\":\"runs/x\",\"threads\":2,"
             + "\"onednn\":false,\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\",\"metrics\":{\"every\":10,\"port\":9400,\"host\":\"0.0.0.0\"},"
             + "\"checkpoint\":{\"every\":100,\"keep\":1},\"bad\":{\"records\":\"fail\"},"
-            + "\"kafka\":{\"properties\":\"/etc/k.properties\"}}";
+            + "\"kafka\":{\"properties\":\"/etc/k.properties\",\"resume\":\"accept-loss\"},\"nonfinite\":{\"limit\":3}}";
 
     /** The Java type of every described value, as before the settings table. */
     private static final String DESCRIBED_TYPES = "data=String source=String labels=String image.size=Integer order=String"
@@ -150,7 +150,7 @@ class TrainerConfigTest {
             + " snapshot.every=Long snapshot.keep=Integer snapshot.grace=String out=String threads=Integer onednn=Boolean device=Integer"
             + " require.gpu=Boolean dtype=String metrics.every=Long"
             + " metrics.port=Integer metrics.host=String checkpoint.every=Long checkpoint.keep=Integer"
-            + " bad.records=String kafka.properties=String";
+            + " bad.records=String kafka.properties=String kafka.resume=String nonfinite.limit=Integer";
 
     @Test
     void describeIsTheEchoThatResultsAndManifestsAlreadyHold() throws Exception {
@@ -175,7 +175,7 @@ class TrainerConfigTest {
 
     @Test
     void acceptsTheKeysOfTheSettingsTable() {
-        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(39)
+        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(41)
                 .contains("replay.budget", "augment", "augment.new", "kafka.properties", "engine")
                 .doesNotContain("augment.list");
         assertThat(TrainerConfig.Builder.normalise("--Replay-Budget")).isEqualTo("replay.budget");

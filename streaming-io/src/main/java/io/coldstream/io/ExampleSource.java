@@ -78,6 +78,16 @@ public interface ExampleSource extends AutoCloseable {
     boolean bounded();
 
     /**
+     * @return one line per loss of stream records that a resume accepted instead of refusing (only a
+     *     Kafka source told to, {@code KafkaSource#acceptLostRecords()}: records that retention deleted
+     *     before they were trained on), naming the partition and the offsets; empty for every other
+     *     source
+     */
+    default java.util.List<String> acceptedLosses() {
+        return java.util.List.of();
+    }
+
+    /**
      * @return how many examples are left, if the source knows; for an unbounded stream, the
      *     backlog it can tell (records written but not read yet), else empty
      */

@@ -28,6 +28,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@link ExampleCodec} records from every partition of a Kafka topic, one example at a time:
@@ -59,6 +61,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaSource implements ExampleSource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
     private static final long REMAINING_REFRESH_NANOS = 1_000_000_000L;
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final byte[] EMPTY = new byte[0];
@@ -84,6 +87,8 @@ public final class KafkaSource implements ExampleSource {
     private boolean endsKnown;
     private boolean started;
     private long examples;
+    private boolean acceptLostRecords;
+    private final List<String> acceptedLosses = new ArrayList<>();
 
     /**
      * Opens a consumer on every partition of {@code topic}, each positioned at its beginning.
@@ -411,7 +416,14 @@ public final class KafkaSource implements ExampleSource {
             long next = after[p] + 1;
             long begin = begins.getOrDefault(tp, 0L);
             long end = ends.getOrDefault(tp, 0L);
-            if (next < begin) {
+            if (next < begin && acceptLostRecords) {
+                String loss = "partition " + partitionNames[p] + ": offsets " + next + " to " + (begin - 1) + " ("
+                        + (begin - next) + " records) were deleted before they were trained on (accepted by"
+                        + " --kafka-resume accept-loss)";
+                acceptedLosses.add(loss);
+                LOG.warn("resuming {} past lost records: {}", describe(), loss);
+                after[p] = begin - 1; // resume at the first record left
+            } else if (next < begin) {
                 problems.add("partition " + partitionNames[p] + ": the checkpoint resumes at offset " + next
                         + " but the partition now begins at " + begin + " (offsets " + next + " to " + (begin - 1)
                         + " were deleted, by retention or deleteRecords), so " + (begin - next)
@@ -425,8 +437,26 @@ public final class KafkaSource implements ExampleSource {
         if (!problems.isEmpty()) {
             throw new DataException("cannot resume " + describe() + " from the checkpoint's offsets: "
                     + String.join("; ", problems) + ". Nothing was trained; to start afresh on what the topic"
-                    + " holds now, choose a new --out");
+                    + " holds now, choose a new --out" + (acceptLostRecords ? ""
+                            : " (or, for deleted records only, resume past them with --kafka-resume accept-loss)"));
         }
+    }
+
+    /**
+     * Lets the next {@link #seekAfter} resume a partition whose records after the checkpoint's
+     * offset were deleted (retention, {@code deleteRecords}) from the first record it still holds,
+     * instead of refusing: the lost range is logged as a WARN line and listed in
+     * {@link #acceptedLosses()}. A partition that ends before the checkpoint's offset (a recreated
+     * or truncated topic) is still refused: reading on would train on other records, not fewer.
+     * Call it before {@link #seekAfter}.
+     */
+    public void acceptLostRecords() {
+        this.acceptLostRecords = true;
+    }
+
+    @Override
+    public List<String> acceptedLosses() {
+        return List.copyOf(acceptedLosses);
     }
 
     /** Per partition number, the offset in {@code lastOffsets}, or -1 where absent. */

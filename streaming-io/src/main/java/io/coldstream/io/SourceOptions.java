@@ -46,10 +46,13 @@ import java.util.Properties;
  *     never {@code null} (empty for none)
  * @param idle for a queue or Kafka, how long {@link ExampleSource#next()} waits with nothing new
  *     before it returns {@code null}; {@code null} waits until the source is closed
+ * @param acceptLostRecords for Kafka, resume a partition whose records after the checkpoint were
+ *     deleted (retention) from its first remaining record, recording the loss
+ *     ({@link ExampleSource#acceptedLosses()}), instead of refusing to resume
  */
 public record SourceOptions(Dataset dataset, DatasetOptions datasetOptions, Shape shape, int numClasses, BadRecordHandler badRecords,
         StreamOrder order, int stageClasses, SeededRandom orderRandom, long limit, Properties kafkaConsumer,
-        Duration idle) {
+        Duration idle, boolean acceptLostRecords) {
 
     /** The idle wait of a builder that is not told another: what the trainer uses. */
     public static final Duration DEFAULT_IDLE = Duration.ofMillis(200);
@@ -101,6 +104,7 @@ public record SourceOptions(Dataset dataset, DatasetOptions datasetOptions, Shap
         private SeededRandom orderRandom;
         private long limit;
         private Properties kafkaConsumer;
+        private boolean acceptLostRecords;
         private Duration idle = DEFAULT_IDLE;
 
         private Builder() {
@@ -184,11 +188,20 @@ public record SourceOptions(Dataset dataset, DatasetOptions datasetOptions, Shap
             return this;
         }
 
+        /**
+         * @param accept for Kafka, resume past records that retention deleted, recording the loss
+         * @return this builder
+         */
+        public Builder acceptLostRecords(boolean accept) {
+            this.acceptLostRecords = accept;
+            return this;
+        }
+
         /** @return the options */
         public SourceOptions build() {
             return new SourceOptions(dataset, datasetOptions, shape, numClasses,
                     badRecords == null ? BadRecordHandlers.fail() : badRecords, order, stageClasses, orderRandom,
-                    limit, kafkaConsumer, idle);
+                    limit, kafkaConsumer, idle, acceptLostRecords);
         }
     }
 }

@@ -57,8 +57,14 @@ public final class Sources {
                         options.limit(), IdxDataset.TRAIN_SPLIT).withBadRecords(options.badRecords());
             }
             case QUEUE -> new QueueSource(spec.path(), codec(spec, options), options.badRecords(), true, options.idle());
-            case KAFKA -> new KafkaSource(spec.location(), spec.topic(), codec(spec, options), options.badRecords(),
-                    options.idle(), options.kafkaConsumer());
+            case KAFKA -> {
+                KafkaSource kafka = new KafkaSource(spec.location(), spec.topic(), codec(spec, options),
+                        options.badRecords(), options.idle(), options.kafkaConsumer());
+                if (options.acceptLostRecords()) {
+                    kafka.acceptLostRecords();
+                }
+                yield kafka;
+            }
         };
     }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Resuming a Kafka source from a checkpoint's offsets when the topic has changed under it, on a
  * real broker in this JVM: records deleted after the checkpoint (what retention does; here with
  * {@code deleteRecords}) and a topic deleted and created again. Either way the source refuses,
- * naming the partition and the offsets, instead of silently skipping or rereading records.
+ * naming the partition and the offsets, instead of silently skipping or rereading records; told to
+ * accept lost records, it resumes past deleted ones and says which, but still refuses a recreated topic.
  */
 class KafkaResumeOffsetsIT {
 
@@ -75,6 +76,18 @@ class KafkaResumeOffsetsIT {
             Example next = source.next();
             assertThat(next).isNotNull();
             assertThat(next.position().offset()).isEqualTo(10);
+            assertThat(source.acceptedLosses()).isEmpty();
+        }
+        // told to accept the loss, it resumes at the first record left and says what was lost
+        try (KafkaSource source = source("retained")) {
+            source.acceptLostRecords();
+            source.seekAfter(Map.of("retained-0", 4L));
+            assertThat(source.acceptedLosses()).containsExactly("partition retained-0: offsets 5 to 9 (5 records)"
+                    + " were deleted before they were trained on (accepted by --kafka-resume accept-loss)");
+            Example next = source.next();
+            assertThat(next).isNotNull();
+            assertThat(next.position().offset()).isEqualTo(10);
+            assertThat(source.lastPositions()).containsEntry("retained-0", 10L);
         }
     }
 
@@ -100,6 +113,7 @@ class KafkaResumeOffsetsIT {
             }
         }
         try (KafkaSource source = source("recreated")) {
+            source.acceptLostRecords(); // accepts deleted records only: other records are not fewer records
             assertThatThrownBy(() -> source.seekAfter(Map.of("recreated-0", 24L))).isInstanceOf(DataException.class)
                     .hasMessageContaining("partition recreated-0").hasMessageContaining("read up to offset 24")
                     .hasMessageContaining("now ends at 3").hasMessageContaining("recreated or truncated");

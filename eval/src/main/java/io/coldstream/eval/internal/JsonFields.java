@@ -252,6 +252,31 @@ public final class JsonFields {
 
     /**
      * @param parent the enclosing object, or {@code null}
+     * @param key the field, an object of whole numbers {@code >= 0}
+     * @param name the field as errors name it
+     * @return its entries in file order, empty when the parent or the field is absent or {@code null}
+     */
+    public Map<String, Long> countMap(JsonNode parent, String key, String name) {
+        JsonNode value = parent == null ? null : parent.get(key);
+        Map<String, Long> map = new LinkedHashMap<>();
+        if (value == null || value.isNull()) {
+            return map;
+        }
+        if (!value.isObject()) {
+            throw bad("\"" + name + "\"", value, "an object of counts");
+        }
+        for (Map.Entry<String, JsonNode> entry : value.properties()) {
+            JsonNode n = entry.getValue();
+            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
+                throw bad("\"" + name + "." + entry.getKey() + "\"", n, "an integer >= 0");
+            }
+            map.put(entry.getKey(), n.longValue());
+        }
+        return map;
+    }
+
+    /**
+     * @param parent the enclosing object, or {@code null}
      * @param key the field
      * @param name the field as errors name it
      * @return the count
