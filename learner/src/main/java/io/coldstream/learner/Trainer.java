@@ -122,8 +122,6 @@ public final class Trainer implements AutoCloseable {
             TrainerRun run = new TrainerRun(parts, listener, log, publisher, checkpoints,
                     this::commitDurableCheckpoints, start, total);
             PeriodicTasks tasks = run.tasks(PROGRESS_INTERVAL_MS);
-            int nonFiniteLimit = config.get(TrainerSettings.NONFINITE_LIMIT);
-            int nonFiniteInARow = 0;
             while (!stopRequested && (config.limit() <= 0 || state.seen < config.limit())) {
                 Example ex = source.next();
                 if (ex == null) {
@@ -137,12 +135,7 @@ public final class Trainer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 double loss = step.train(ex); // test, then train: predict, replay, augment, fit, offer
                 state.seen++;
-                run.recordStep(ex.id(), loss, System.nanoTime() - t0);
-                if (Double.isFinite(loss)) {
-                    nonFiniteInARow = 0;
-                } else if (++nonFiniteInARow >= nonFiniteLimit) {
-                    throw run.diverged(nonFiniteInARow, loss);
-                }
+                run.recordStep(ex.id(), loss, System.nanoTime() - t0); // throws once the run has diverged
                 tasks.afterStep(state.seen, parts.clock);
             }
             return run.finish(stopRequested);

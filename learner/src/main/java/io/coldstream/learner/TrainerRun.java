@@ -32,6 +32,7 @@ final class TrainerRun {
     private final long total;
     private final long seenAtStart;
     private final MetricsLines lines;
+    private int nonFiniteInARow;
     private long[] ids = new long[1024];
     private int idCount;
     private long evalMillis;
@@ -68,7 +69,12 @@ final class TrainerRun {
                 .everyMillis(progressMillis, start, this::progress);
     }
 
-    /** Records one trained example: its id for the journal, its loss and the step's time. */
+    /**
+     * Records one trained example: its id for the journal, its loss and the step's time; a step whose
+     * loss is not finite also as a skipped step.
+     *
+     * @throws ModelException ({@link #diverged}) when that makes {@code nonfinite.limit} in a row
+     */
     void recordStep(long id, double stepLoss, long nanos) {
         if (idCount == ids.length) {
             ids = Arrays.copyOf(ids, idCount * 2);
@@ -77,9 +83,14 @@ final class TrainerRun {
         loss = stepLoss;
         p.metrics.step(nanos, stepLoss);
         lines.addLoss(stepLoss);
-        if (!Double.isFinite(stepLoss)) {
-            state.skippedSteps.merge(NON_FINITE_LOSS, 1L, Long::sum);
-            p.metrics.skippedSteps(NON_FINITE_LOSS, 1);
+        if (Double.isFinite(stepLoss)) {
+            nonFiniteInARow = 0;
+            return;
+        }
+        state.skippedSteps.merge(NON_FINITE_LOSS, 1L, Long::sum);
+        p.metrics.skippedSteps(NON_FINITE_LOSS, 1);
+        if (++nonFiniteInARow >= p.config.get(TrainerSettings.NONFINITE_LIMIT)) {
+            throw diverged(nonFiniteInARow, stepLoss);
         }
     }
 
@@ -93,7 +104,7 @@ final class TrainerRun {
      * @param lastLoss the last one's loss
      * @return the exception to throw
      */
-    ModelException diverged(int inARow, double lastLoss) {
+    private ModelException diverged(int inARow, double lastLoss) {
         publisher.awaitAll();
         checkpoints.awaitAll();
         commitDurable.run();

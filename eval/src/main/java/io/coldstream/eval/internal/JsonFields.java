@@ -233,21 +233,7 @@ public final class JsonFields {
      * @return its entries in file order, empty when the parent or the field is absent or {@code null}
      */
     public Map<String, String> textMap(JsonNode parent, String key, String name) {
-        JsonNode value = parent == null ? null : parent.get(key);
-        Map<String, String> map = new LinkedHashMap<>();
-        if (value == null || value.isNull()) {
-            return map;
-        }
-        if (!value.isObject()) {
-            throw bad("\"" + name + "\"", value, "an object of strings");
-        }
-        for (Map.Entry<String, JsonNode> entry : value.properties()) {
-            if (!entry.getValue().isTextual()) {
-                throw bad("\"" + name + "." + entry.getKey() + "\"", entry.getValue(), "a string");
-            }
-            map.put(entry.getKey(), entry.getValue().textValue());
-        }
-        return map;
+        return valueMap(parent, key, name, "an object of strings", JsonNode::isTextual, "a string", JsonNode::textValue);
     }
 
     /**
@@ -257,20 +243,27 @@ public final class JsonFields {
      * @return its entries in file order, empty when the parent or the field is absent or {@code null}
      */
     public Map<String, Long> countMap(JsonNode parent, String key, String name) {
+        return valueMap(parent, key, name, "an object of counts",
+                n -> n.isIntegralNumber() && n.canConvertToLong() && n.longValue() >= 0, "an integer >= 0",
+                JsonNode::longValue);
+    }
+
+    /** The entries of an object whose every value passes {@code ok}, read by {@code read}, in file order. */
+    private <V> Map<String, V> valueMap(JsonNode parent, String key, String name, String objectRule,
+            Predicate<JsonNode> ok, String valueRule, java.util.function.Function<JsonNode, V> read) {
         JsonNode value = parent == null ? null : parent.get(key);
-        Map<String, Long> map = new LinkedHashMap<>();
+        Map<String, V> map = new LinkedHashMap<>();
         if (value == null || value.isNull()) {
             return map;
         }
         if (!value.isObject()) {
-            throw bad("\"" + name + "\"", value, "an object of counts");
+            throw bad("\"" + name + "\"", value, objectRule);
         }
         for (Map.Entry<String, JsonNode> entry : value.properties()) {
-            JsonNode n = entry.getValue();
-            if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-                throw bad("\"" + name + "." + entry.getKey() + "\"", n, "an integer >= 0");
+            if (!ok.test(entry.getValue())) {
+                throw bad("\"" + name + "." + entry.getKey() + "\"", entry.getValue(), valueRule);
             }
-            map.put(entry.getKey(), n.longValue());
+            map.put(entry.getKey(), read.apply(entry.getValue()));
         }
         return map;
     }

@@ -76,16 +76,8 @@ public final class Dl4jNetwork implements Network {
         one[0] = x;
         oneLabel[0] = y;
         INDArray params = graph.params();
-        INDArray state = graph.getUpdater().getStateViewArray();
-        if (paramsBefore == null) {
-            paramsBefore = params.dup();
-            stateBefore = state == null ? null : state.dup();
-        } else {
-            paramsBefore.assign(params);
-            if (stateBefore != null) {
-                stateBefore.assign(state);
-            }
-        }
+        paramsBefore = keep(paramsBefore, params);
+        stateBefore = keep(stateBefore, graph.getUpdater().getStateViewArray());
         int iterations = graph.getConfiguration().getIterationCount();
         graph.fit(one, oneLabel);
         double loss = graph.score();
@@ -99,6 +91,18 @@ public final class Dl4jNetwork implements Network {
             graph.getConfiguration().setIterationCount(iterations);
         }
         return loss;
+    }
+
+    /** @return {@code kept} holding a copy of {@code now} (a new copy the first time); {@code kept} when {@code now} is null */
+    private static INDArray keep(INDArray kept, INDArray now) {
+        if (now == null) {
+            return kept;
+        }
+        if (kept == null) {
+            return now.dup();
+        }
+        kept.assign(now);
+        return kept;
     }
 
     @Override
