@@ -2,6 +2,7 @@ package io.coldstream.bench;
 
 import io.coldstream.core.ColdstreamException;
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.DivergedException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.StreamPosition;
@@ -146,6 +147,12 @@ public final class BenchHarness {
                     trainer.run(probe);
                     trained = trainer.examplesSeen();
                     stages = probe.finish(trainer.network(), trained);
+                } catch (DivergedException e) {
+                    if (e.getMessage().startsWith(label + " diverged")) {
+                        throw e; // the probe found it and named the method already
+                    }
+                    throw new DivergedException(label + " diverged while training: " + e.getMessage()
+                            + "; for the suite, lower the method's lr (--set lr=...) and run it again", e);
                 }
             }
             long wallMillis = (System.nanoTime() - start) / 1_000_000;

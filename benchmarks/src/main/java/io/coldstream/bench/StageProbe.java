@@ -1,6 +1,6 @@
 package io.coldstream.bench;
 
-import io.coldstream.core.DataException;
+import io.coldstream.core.DivergedException;
 import io.coldstream.core.Example;
 import io.coldstream.eval.Scorer;
 import io.coldstream.eval.StageAccuracy;
@@ -95,7 +95,7 @@ final class StageProbe implements TrainerListener {
             int n = count * network.numClasses();
             for (int i = 0; i < n; i++) {
                 if (Float.isNaN(scoresOut[i])) {
-                    throw new DataException(label + " diverged: at stage " + (stage + 1) + " the network's outputs"
+                    throw new DivergedException(label + " diverged: at stage " + (stage + 1) + " the network's outputs"
                             + " are NaN; lower --lr (or --set lr=...) and run the suite again");
                 }
             }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.coldstream.core.ConfigurationException;
-import io.coldstream.core.DataException;
+import io.coldstream.core.DivergedException;
 import io.coldstream.core.Shape;
 import io.coldstream.eval.BenchMetrics;
 import io.coldstream.eval.BenchReport;
@@ -153,7 +153,7 @@ class BenchHarnessIT {
                 Scenario.CLASS_INCREMENTAL, List.of(BenchMethod.FINETUNE, BenchMethod.variant("hot:lr=1000000")),
                 100, 5, 1, 200, 1, 32, 5, Map.of("engine", "pytorch", "checkpoint.every", "0"));
         assertThatThrownBy(() -> BenchHarness.run("test", List.of(e), List.of(), out, l -> { }))
-                .isInstanceOf(DataException.class).hasMessageContaining("class-incremental/hot diverged")
+                .isInstanceOf(DivergedException.class).hasMessageContaining("class-incremental/hot diverged")
                 .hasMessageContaining("lower --lr");
         assertThat(BenchReport.read(out.resolve("bench.json")).results()).extracting(MethodResult::method)
                 .containsExactly("finetune");

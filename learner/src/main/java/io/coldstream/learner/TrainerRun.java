@@ -1,6 +1,6 @@
 package io.coldstream.learner;
 
-import io.coldstream.core.ModelException;
+import io.coldstream.core.DivergedException;
 import io.coldstream.eval.HoldoutPoint;
 import io.coldstream.eval.HoldoutResult;
 import io.coldstream.eval.MetricsRecord;
@@ -73,7 +73,7 @@ final class TrainerRun {
      * Records one trained example: its id for the journal, its loss and the step's time; a step whose
      * loss is not finite also as a skipped step.
      *
-     * @throws ModelException ({@link #diverged}) when that makes {@code nonfinite.limit} in a row
+     * @throws DivergedException ({@link #diverged}) when that makes {@code nonfinite.limit} in a row
      */
     void recordStep(long id, double stepLoss, long nanos) {
         if (idCount == ids.length) {
@@ -104,13 +104,13 @@ final class TrainerRun {
      * @param lastLoss the last one's loss
      * @return the exception to throw
      */
-    private ModelException diverged(int inARow, double lastLoss) {
+    private DivergedException diverged(int inARow, double lastLoss) {
         publisher.awaitAll();
         checkpoints.awaitAll();
         commitDurable.run();
         CheckpointManifest good = checkpoints.latest();
         long total = state.skippedSteps.getOrDefault(NON_FINITE_LOSS, 0L);
-        return new ModelException("the network diverged: the last " + inARow + " steps (up to example "
+        return new DivergedException("the network diverged: the last " + inARow + " steps (up to example "
                 + state.seen + ") had a loss of " + lastLoss + ", so none of them was applied, and --nonfinite-limit"
                 + " is " + inARow + " (" + total + " steps skipped in all). "
                 + (good == null ? "No checkpoint was taken yet, so no example was committed"
