@@ -58,7 +58,10 @@ final class ConsoleProgress implements TrainerListener {
 
     @Override
     public void onFinish(RunResults result) {
-        event(String.format(Locale.ROOT, "final holdout accuracy %.4f on the whole test split", result.finalAccuracy()));
+        if (!Double.isNaN(result.finalAccuracy())) { // a stopped run has no final evaluation
+            event(String.format(Locale.ROOT, "final holdout accuracy %.4f on the whole test split",
+                    result.finalAccuracy()));
+        }
     }
 
     private void event(String text) {

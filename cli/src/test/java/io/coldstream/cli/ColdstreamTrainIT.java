@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs the packaged command through its launcher, bin/coldstream, as a user does. */
 class ColdstreamTrainIT {
 
-    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -27,12 +26,8 @@ class ColdstreamTrainIT {
     private Outcome launch(String... args) throws IOException, InterruptedException {
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(List.of(LAUNCHER.toString())));
-        pb.command().addAll(List.of(args));
+        ProcessBuilder pb = Launcher.command(dir, "", List.of(args));
         pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
-                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
-        pb.environment().put("DJL_CACHE_DIR", System.getProperty("DJL_CACHE_DIR", dir.resolve("djl").toString()));
         Process p = pb.start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("launcher finished").isTrue();
         return new Outcome(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),

@@ -2,23 +2,20 @@ package io.coldstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.coldstream.core.Example;
-import io.coldstream.core.Shape;
-import io.coldstream.io.BadRecordHandlers;
-import io.coldstream.io.ExampleCodec;
-import io.coldstream.io.QueueSource;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.coldstream.io.EmbeddedKafka;
 import io.coldstream.learner.CheckpointStore;
-import io.coldstream.model.Network;
-import io.coldstream.model.NetworkKind;
-import io.coldstream.model.Networks;
 import io.coldstream.model.SnapshotStore;
-import java.io.IOException;
+import io.coldstream.testkit.SameParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,27 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  * property {@code coldstream.test.crash}; then the same command resumes, halting at the next point,
  * through all five, and finally runs to the end. Every stream id is then trained on exactly once, in
  * stream order, and the final parameters are bit-identical to those of an uninterrupted run. (With a
- * queue the commit is a no-op: the commit points here are moments right around a checkpoint becoming
- * durable; Kafka's committed offsets are not checked by this test.)
+ * queue the commit is a no-op: the commit points there are moments right around a checkpoint
+ * becoming durable.) Over a Kafka topic on a broker in this JVM, the two commit points are checked
+ * against the group's real committed offsets: never ahead of the newest complete checkpoint, one
+ * checkpoint behind when halted before a commit, and every record trained once after the resumes.
  */
 class CrashPointsIT {
 
-    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
     private static final int STREAM = 240;
-    private static final Shape SHAPE = new Shape(1, 28, 28);
 
     @TempDir
     Path dir;
 
     private int run(Path log, String crash, List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
-                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString())
-                + (crash == null ? "" : " -Dcoldstream.test.crash=" + crash));
-        Process p = pb.start();
+        Process p = Launcher.logged(log, dir, crash == null ? "" : "-Dcoldstream.test.crash=" + crash, args).start();
         assertThat(p.waitFor(4, TimeUnit.MINUTES)).as("child ended").isTrue();
         return p.exitValue();
     }
@@ -69,12 +59,12 @@ class CrashPointsIT {
         Path log = dir.resolve("log.txt");
         assertThat(run(log, null, List.of("ingest", "--data", data.toString(), "--to", "queue:" + queue,
                 "--order", "iid", "--limit", Integer.toString(STREAM)))).as(Files.readString(log)).isZero();
-        long[] streamIds = idsIn(queue);
+        long[] streamIds = RunFiles.idsIn(queue);
         assertThat(streamIds).hasSize(STREAM);
 
         Path reference = dir.resolve("reference");
         assertThat(run(log, null, train(queue, data, reference))).as(Files.readString(log)).isZero();
-        float[] expected = finalParameters(reference);
+        float[] expected = RunFiles.finalParameters(reference);
         assertThat(CheckpointStore.readJournal(reference.resolve(CheckpointStore.JOURNAL))).containsExactly(streamIds);
 
         // One folder, halted at each point in turn (counts are per process: "@2" is the second time
@@ -91,42 +81,64 @@ class CrashPointsIT {
         }
         assertThat(run(log, null, train(queue, data, out))).as(Files.readString(log)).isZero();
         assertThat(CheckpointStore.readJournal(out.resolve(CheckpointStore.JOURNAL))).containsExactly(streamIds);
-        assertBitIdentical(finalParameters(out), expected, "after five halts");
+        SameParameters.assertBitIdentical(RunFiles.finalParameters(out), expected, "after five halts");
         assertThat(SnapshotStore.readLatest(out.resolve("snapshots"))).isNotNull();
     }
 
-    /** The parameters of the run's newest checkpoint (the final one). */
-    private static float[] finalParameters(Path out) throws IOException {
-        Path newest;
-        try (Stream<Path> all = Files.list(out.resolve("checkpoints"))) {
-            newest = all.filter(p -> p.getFileName().toString().startsWith("ckpt-")).sorted().reduce((a, b) -> b)
-                    .orElseThrow();
-        }
-        try (Network network = Networks.restore(newest.resolve(CheckpointStore.MODEL), NetworkKind.SMALL_CNN, SHAPE,
-                10, 8)) {
-            return network.parameters();
+    @Test
+    void overKafkaTheGroupsOffsetsNeverRunAheadOfACheckpointAndAResumeTrainsEachRecordOnce() throws Exception {
+        int stream = 120;
+        Path data = dir.resolve("data");
+        ColdstreamCliTest.writeIdx(data, "train", stream, 28, 28);
+        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        Path log = dir.resolve("kafka-log.txt");
+        Path out = dir.resolve("kafka-run");
+        Path properties = dir.resolve("kafka.properties");
+        Files.writeString(properties, "group.id=points\n");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("points", 1);
+            String spec = "kafka:" + kafka.bootstrapServers() + "/points";
+            CliRun ingest = CliRun.of("ingest", "--data", data.toString(), "--to", spec, "--order", "file");
+            assertThat(ingest.status()).as(ingest.err()).isZero();
+            List<String> train = List.of("train", "--source", spec, "--data", data.toString(), "--out", out.toString(),
+                    "--limit", Integer.toString(stream), "--replay-k", "2", "--checkpoint-every", "10",
+                    "--snapshot-every", "0", "--holdout-every", "0", "--holdout-size", "10", "--kafka-properties",
+                    properties.toString(), "--threads", "1");
+
+            // halted just before the second commit: the group is one checkpoint behind the newest
+            assertThat(run(log, "before-commit@2", train)).as(Files.readString(log)).isEqualTo(86);
+            long committed = committed(kafka);
+            assertThat(committed).as("the first checkpoint's commit").isGreaterThanOrEqualTo(10);
+            assertThat(committed).as("behind the checkpoint not yet committed").isLessThan(newestCheckpointEnd(out));
+
+            // resumed, halted just after its first commit: the group holds a checkpoint's offsets, never more
+            assertThat(run(log, "after-commit@1", train)).as(Files.readString(log)).isEqualTo(86);
+            long after = committed(kafka);
+            assertThat(after).as("a later checkpoint's commit").isGreaterThan(committed)
+                    .isLessThanOrEqualTo(newestCheckpointEnd(out));
+            assertThat(after % 10).as("a checkpoint's end (every 10 records)").isZero();
+
+            assertThat(run(log, null, train)).as(Files.readString(log)).isZero();
+            assertThat(CheckpointStore.readJournal(out.resolve(CheckpointStore.JOURNAL)))
+                    .containsExactly(LongStream.range(0, stream).toArray());
+            assertThat(committed(kafka)).isEqualTo(stream);
         }
     }
 
-    private static void assertBitIdentical(float[] actual, float[] expected, String what) {
-        assertThat(actual.length).as(what + ": parameter count").isEqualTo(expected.length);
-        for (int i = 0; i < actual.length; i++) {
-            if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
-                throw new AssertionError(what + ": parameter " + i + " is " + actual[i] + " but the uninterrupted run"
-                        + " has " + expected[i]);
-            }
+    /** @return the next offset of partition 0 that group {@code points} committed, or -1 */
+    private static long committed(EmbeddedKafka kafka) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets("points").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition("points", 0));
+            return o == null ? -1 : o.offset();
         }
     }
 
-    private static long[] idsIn(Path queue) {
-        List<Long> ids = new ArrayList<>();
-        try (QueueSource source = new QueueSource(queue, new ExampleCodec(SHAPE, 10), BadRecordHandlers.fail(), false,
-                null)) {
-            Example e;
-            while ((e = source.next()) != null) {
-                ids.add(e.id());
-            }
-        }
-        return ids.stream().mapToLong(Long::longValue).toArray();
+    /** @return one past the offset of the last record the newest complete checkpoint holds */
+    private static long newestCheckpointEnd(Path out) throws Exception {
+        List<Path> all = RunFiles.checkpoints(out);
+        JsonNode manifest = new ObjectMapper().readTree(all.get(all.size() - 1).resolve(CheckpointStore.MANIFEST)
+                .toFile());
+        return manifest.path("sourcePositions").path("points-0").asLong(-2) + 1;
     }
 }

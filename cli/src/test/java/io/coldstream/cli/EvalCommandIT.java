@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalCommandIT {
 
     private static final String FASHION = FashionMnist.DEFAULT_DIR.toString();
-    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
 
     @TempDir
     static Path shared;
@@ -140,12 +138,9 @@ class EvalCommandIT {
     void theLauncherWritesIntoEvalVersionInTheCurrentFolderByDefault() throws Exception {
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "eval", "--snapshot", run.toString(),
-                "--limit", "20", "--threads", "2"));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        ProcessBuilder pb = Launcher.command(dir, "", List.of("eval", "--snapshot", run.toString(), "--limit", "20",
+                "--threads", "2")).directory(dir.toFile());
         pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
-                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
         Process p = pb.start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("launcher finished").isTrue();
 

@@ -12,8 +12,9 @@ import io.coldstream.io.BadRecordHandlers;
 import io.coldstream.io.EmbeddedKafka;
 import io.coldstream.io.KafkaSource;
 import io.coldstream.io.ExampleCodec;
-import io.coldstream.io.QueueSource;
 import io.coldstream.learner.CheckpointStore;
+import io.coldstream.model.SnapshotStore;
+import io.coldstream.testkit.SameParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,43 +32,97 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly-once training over a durable stream: the trainer runs as a child process over a
- * Chronicle Queue (and over a Kafka topic on a broker inside this JVM), is stopped with SIGTERM once and killed with SIGKILL at random moments several
- * times, and is resumed each time with the same --out. The journal of trained ids, as recorded by
- * the checkpoints, must then hold every id of the stream exactly once, in stream order.
+ * Chronicle Queue (and over a Kafka topic on a broker inside this JVM), is stopped with SIGTERM
+ * once and killed with SIGKILL at random moments (19 times over the queue), and is resumed each
+ * time with the same --out. The journal of trained ids, as recorded by the checkpoints, must then
+ * hold every id of the stream exactly once, in stream order; over the queue the final parameters
+ * must also be bit-identical to those of an uninterrupted run, and every checkpoint and snapshot
+ * left must be whole.
  */
 class KillAndResumeIT {
 
-    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
-    private static final int STREAM = 500;
+    private static final int QUEUE_STREAM = 640;
+    private static final int INTERRUPTIONS = 20;
 
     @TempDir
     Path dir;
 
-    private ProcessBuilder command(Path log, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
-                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
-        return pb;
+    @Test
+    void twentyKillsAtRandomMomentsLeaveEveryIdTrainedOnceAndTheParametersBitIdentical() throws Exception {
+        Path data = dir.resolve("data");
+        ColdstreamCliTest.writeIdx(data, "train", QUEUE_STREAM, 28, 28);
+        ColdstreamCliTest.writeIdx(data, "t10k", 20, 28, 28);
+        Path queue = dir.resolve("queue");
+        Path log = dir.resolve("log.txt");
+        CliRun ingest = CliRun.of("ingest", "--data", data.toString(), "--to", "queue:" + queue, "--order", "iid",
+                "--limit", Integer.toString(QUEUE_STREAM));
+        assertThat(ingest.status()).as(ingest.err()).isZero();
+        long[] streamIds = RunFiles.idsIn(queue);
+        assertThat(streamIds).hasSize(QUEUE_STREAM);
+
+        Path reference = dir.resolve("reference");
+        Process uninterrupted = Launcher.logged(log, dir, "", queueTrain(queue, data, reference)).start();
+        assertThat(uninterrupted.waitFor(5, TimeUnit.MINUTES)).as("reference run ended").isTrue();
+        assertThat(uninterrupted.exitValue()).as(Files.readString(log)).isZero();
+        float[] expected = RunFiles.finalParameters(reference);
+
+        // 1 SIGTERM once the first checkpoint is there, then 19 SIGKILLs at seeded random moments: one in
+        // four at 0 to 3 s after the start (start-up, resume, first steps), the others 0 to 250 ms after
+        // the first or second checkpoint of the run (mid-step, mid-checkpoint, mid-snapshot), then to the end
+        Path out = dir.resolve("run");
+        List<String> train = queueTrain(queue, data, out);
+        SeededRandom random = new SeededRandom(2026);
+        int sigkills = 0;
+        for (int run = 1; run <= INTERRUPTIONS; run++) {
+            long before = RunFiles.journalLength(out);
+            Process p = Launcher.logged(log, dir, "", train).start();
+            if (run == 1) {
+                RunFiles.waitUntil(() -> RunFiles.journalLength(out) > 0 || !p.isAlive(), 120, "a first checkpoint");
+                p.destroy();
+            } else {
+                boolean early = random.nextInt(4) == 0;
+                if (early) {
+                    p.waitFor(random.nextInt(3000), TimeUnit.MILLISECONDS);
+                } else {
+                    long checkpoints = 1 + random.nextInt(2);
+                    RunFiles.waitUntil(() -> RunFiles.journalLength(out) >= before + 10 * checkpoints || !p.isAlive(),
+                            120, "run " + run + "'s checkpoints");
+                    Thread.sleep(random.nextInt(250));
+                }
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                    sigkills++;
+                }
+            }
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("run %d ended", run).isTrue();
+            assertThat(out.resolve("results.json").toFile().exists() && complete(out.resolve("results.json")))
+                    .as("run %d: the stream must outlast the kills; %s", run, Files.readString(log)).isFalse();
+        }
+        assertThat(sigkills).as("SIGKILLs").isEqualTo(INTERRUPTIONS - 1);
+        Process last = Launcher.logged(log, dir, "", train).start();
+        assertThat(last.waitFor(5, TimeUnit.MINUTES)).as("last run ended").isTrue();
+        assertThat(last.exitValue()).as(Files.readString(log)).isZero();
+
+        // every id exactly once, in stream order; every checkpoint and snapshot whole; the same parameters
+        assertThat(CheckpointStore.readJournal(out.resolve(CheckpointStore.JOURNAL))).containsExactly(streamIds);
+        for (Path checkpoint : RunFiles.checkpoints(out)) {
+            assertThat(RunFiles.parameters(checkpoint)).as(checkpoint.toString()).hasSize(expected.length);
+        }
+        SnapshotStore snapshots = new SnapshotStore(out.resolve("snapshots"));
+        for (String version : snapshots.versions()) {
+            assertThat(snapshots.verify(version).manifest().examplesSeen()).as(version).isPositive(); // checksum too
+        }
+        SameParameters.assertBitIdentical(RunFiles.finalParameters(out), expected, "after 1 SIGTERM and " + sigkills
+                + " SIGKILLs");
+        System.out.printf("kill-and-resume over a queue: %d interruptions (%d SIGKILL), %d examples, %d checkpoints"
+                + " kept, %d snapshots, parameters bit-identical to an uninterrupted run%n", INTERRUPTIONS, sigkills,
+                QUEUE_STREAM, RunFiles.checkpoints(out).size(), snapshots.versions().size());
     }
 
-    @Test
-    void everyExampleIsTrainedOnExactlyOnceAcrossKillsAndResumes() throws Exception {
-        Path queue = dir.resolve("queue");
-        Path out = dir.resolve("run");
-        Path log = dir.resolve("log.txt");
-        Process ingest = command(log, "ingest", "--to", "queue:" + queue, "--limit", Integer.toString(STREAM)).start();
-        assertThat(ingest.waitFor(3, TimeUnit.MINUTES)).isTrue();
-        assertThat(ingest.exitValue()).as(Files.readString(log)).isZero();
-        printIngestRate(log);
-        long[] streamIds = idsIn(queue);
-        assertThat(streamIds).hasSize(STREAM);
-
-        long[] trained = killAndResume("queue:" + queue, out, log, STREAM);
-        // every id exactly once, in stream order: no loss, no duplicate
-        assertThat(trained).containsExactly(streamIds);
+    private static List<String> queueTrain(Path queue, Path data, Path out) {
+        return List.of("train", "--source", "queue:" + queue, "--data", data.toString(), "--out", out.toString(),
+                "--limit", Integer.toString(QUEUE_STREAM), "--replay-k", "4", "--checkpoint-every", "10",
+                "--snapshot-every", "25", "--holdout-every", "0", "--holdout-size", "20", "--threads", "1");
     }
 
     @Test
@@ -81,8 +136,8 @@ class KillAndResumeIT {
             // settings pass through to the producer and the consumer
             Path properties = dir.resolve("kafka.properties");
             Files.writeString(properties, "compression.type=lz4\ngroup.id=trainer-group\n");
-            Process ingest = command(log, "ingest", "--to", spec, "--limit", Integer.toString(stream),
-                    "--kafka-properties", properties.toString()).start();
+            Process ingest = Launcher.logged(log, dir, "", List.of("ingest", "--to", spec, "--limit",
+                    Integer.toString(stream), "--kafka-properties", properties.toString())).start();
             assertThat(ingest.waitFor(3, TimeUnit.MINUTES)).isTrue();
             assertThat(ingest.exitValue()).as(Files.readString(log)).isZero();
             printIngestRate(log);
@@ -137,10 +192,10 @@ class KillAndResumeIT {
         while (true) {
             runs++;
             long before = trainedSoFar(out);
-            Process p = command(log, train).start();
+            Process p = Launcher.logged(log, dir, "", List.of(train)).start();
             if (runs <= 5) {
                 // let it get past start-up and train a little, then interrupt it
-                waitUntil(() -> trainedSoFar(out) > before || !p.isAlive(), 120);
+                RunFiles.waitUntil(() -> trainedSoFar(out) > before || !p.isAlive(), 120, "some training");
                 Thread.sleep(500 + random.nextInt(2500));
                 if (p.isAlive()) {
                     if (runs == 1) {
@@ -187,29 +242,5 @@ class KillAndResumeIT {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitUntil(Check check, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!check.ok()) {
-            assertThat(System.nanoTime()).as("waited %d s", seconds).isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static long[] idsIn(Path queue) {
-        List<Long> ids = new ArrayList<>();
-        try (QueueSource source = new QueueSource(queue, new ExampleCodec(new Shape(1, 28, 28), 10),
-                BadRecordHandlers.fail(), false, null)) {
-            Example e;
-            while ((e = source.next()) != null) {
-                ids.add(e.id());
-            }
-        }
-        return ids.stream().mapToLong(Long::longValue).toArray();
     }
 }

@@ -38,19 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServeWhileTrainingIT {
 
-    private static final Path LAUNCHER = Path.of("..", "bin", "coldstream").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
     private Process launch(String name, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(LAUNCHER.toString())));
-        pb.command().addAll(List.of(args));
+        ProcessBuilder pb = Launcher.command(dir, "", List.of(args));
         pb.redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
-        pb.environment().put("COLDSTREAM_JAVA_OPTS", "-Dorg.bytedeco.javacpp.cachedir="
-                + System.getProperty("org.bytedeco.javacpp.cachedir", dir.resolve("javacpp").toString()));
-        pb.environment().put("DJL_CACHE_DIR", System.getProperty("DJL_CACHE_DIR", dir.resolve("djl").toString()));
         return pb.start();
     }
 

@@ -63,9 +63,27 @@ final class PeriodicTasks {
      * @param clock the run clock, read only if a timed task is registered
      */
     void afterStep(long seen, java.time.Clock clock) {
+        run(seen, clock, true);
+    }
+
+    /**
+     * Runs every timed task that is due, while no step is made (an unbounded source has nothing
+     * new): progress and the source's lag are still reported.
+     *
+     * @param seen examples trained on so far
+     * @param clock the run clock
+     */
+    void whileWaiting(long seen, java.time.Clock clock) {
+        run(seen, clock, false);
+    }
+
+    private void run(long seen, java.time.Clock clock, boolean stepped) {
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (!e.byTime) {
+                if (!stepped) {
+                    continue;
+                }
                 if (seen % e.every == 0) {
                     e.task.run(seen, -1);
                 }

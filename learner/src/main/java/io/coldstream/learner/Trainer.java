@@ -128,7 +128,10 @@ public final class Trainer implements AutoCloseable {
                     if (source.bounded()) {
                         break;
                     }
-                    continue; // nothing arrived yet: wait on, unless told to stop
+                    // nothing arrived yet: wait on, unless told to stop, still committing and reporting
+                    commitDurableCheckpoints();
+                    tasks.whileWaiting(state.seen, parts.clock);
+                    continue;
                 }
                 commitDurableCheckpoints();
                 listener.beforeStep(state.seen, ex, parts.network);

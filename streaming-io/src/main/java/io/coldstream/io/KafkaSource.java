@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -64,6 +65,7 @@ public final class KafkaSource implements ExampleSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
     private static final long REMAINING_REFRESH_NANOS = 1_000_000_000L;
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(10);
     private static final byte[] EMPTY = new byte[0];
 
     private final String bootstrapServers;
@@ -82,6 +84,7 @@ public final class KafkaSource implements ExampleSource {
     private final long[] beginOffset;
     private final long[] endOffset;
     private final ReaderGuard guard;
+    private final KafkaOutage outage;
     private Iterator<ConsumerRecord<byte[], byte[]>> batch = Collections.emptyIterator();
     private long endsFetchedAt;
     private boolean endsKnown;
@@ -133,7 +136,7 @@ public final class KafkaSource implements ExampleSource {
             consumer.close();
             throw e;
         }
-        this.guard = new ReaderGuard(consumer::close, consumer::wakeup);
+        this.guard = new ReaderGuard(this::release, consumer::wakeup);
         int n = partitions.length;
         this.partitionNames = new String[n];
         for (int p = 0; p < n; p++) {
@@ -145,6 +148,7 @@ public final class KafkaSource implements ExampleSource {
         Arrays.fill(lastExampleOffset, -1);
         this.beginOffset = new long[n];
         this.endOffset = new long[n];
+        this.outage = new KafkaOutage("kafka:" + this.bootstrapServers + "/" + this.topic);
     }
 
     private Properties consumerProperties(Properties extra) {
@@ -206,7 +210,8 @@ public final class KafkaSource implements ExampleSource {
      * @return the next example that decodes, or {@code null} after {@code idle} with nothing new,
      *     or once closed
      * @throws DataException if the bad-record handler stops the stream ({@code fail} policy), or
-     *     the consumer fails (broker unreachable is not a failure: it reads as nothing new)
+     *     the consumer fails (broker unreachable is not a failure: it reads as nothing new, said in
+     *     a WARN line once polls have stayed empty for 5 s and the broker does not answer a probe)
      */
     @Override
     public Example next() {
@@ -249,13 +254,15 @@ public final class KafkaSource implements ExampleSource {
             ConsumerRecords<byte[], byte[]> records;
             try {
                 records = consumer.poll(Duration.ofNanos(Math.min(pollNanos, 1_000_000_000L)));
+                if (!records.isEmpty()) {
+                    batch = records.iterator();
+                    outage.records();
+                }
+                afterPoll();
             } catch (WakeupException e) {
                 return null;
             } catch (KafkaException e) {
                 throw new DataException("could not read " + describe() + ": " + e, e);
-            }
-            if (!records.isEmpty()) {
-                batch = records.iterator();
             }
         }
         return null;
@@ -348,9 +355,15 @@ public final class KafkaSource implements ExampleSource {
      * the consumer group named by {@code group.id} in the settings; a no-op without one. Call it
      * on the reading thread, only once the checkpoint holding these positions is durable.
      *
+     * <p>A broker that does not answer within 5 s (down, or unreachable) does not stop the trainer:
+     * the commit waits, said in one WARN line, and is retried every 5 s from {@link #next()} (a newer
+     * commit replaces it), and once more on {@link #close()}. The checkpoint holds the positions, so
+     * nothing is lost meanwhile; only the group's offsets, as others see them, stay behind.
+     *
      * @param lastOffsets per partition name ({@code "topic-p"}), the offset of the last example
      *     the checkpoint holds; partitions absent are not committed
-     * @throws DataException if a name is not a partition of this topic, or the commit fails
+     * @throws DataException if a name is not a partition of this topic, or the broker refuses the
+     *     commit (not a timeout: an authorization failure, an unknown group)
      * @throws IllegalStateException once closed
      */
     @Override
@@ -373,7 +386,7 @@ public final class KafkaSource implements ExampleSource {
             throw new IllegalStateException("source " + describe() + " is closed");
         }
         try {
-            consumer.commitSync(offsets, METADATA_TIMEOUT);
+            commitNow(offsets);
         } catch (WakeupException e) {
             throw new DataException("commit of " + offsets + " for group '" + groupId + "' on " + describe()
                     + " was interrupted by close()", e);
@@ -505,17 +518,11 @@ public final class KafkaSource implements ExampleSource {
             return OptionalLong.empty();
         }
         try {
-            long now = System.nanoTime();
-            if (!endsKnown || now - endsFetchedAt >= REMAINING_REFRESH_NANOS) {
-                List<TopicPartition> all = List.of(partitions);
-                Map<TopicPartition, Long> ends = consumer.endOffsets(all, METADATA_TIMEOUT);
-                Map<TopicPartition, Long> begins = consumer.beginningOffsets(all, METADATA_TIMEOUT);
-                for (int p = 0; p < partitions.length; p++) {
-                    endOffset[p] = ends.getOrDefault(partitions[p], 0L);
-                    beginOffset[p] = begins.getOrDefault(partitions[p], 0L);
-                }
-                endsFetchedAt = now;
-                endsKnown = true;
+            if ((!endsKnown || System.nanoTime() - endsFetchedAt >= REMAINING_REFRESH_NANOS) && outage.mayCall()) {
+                refreshEnds();
+            }
+            if (!endsKnown) {
+                return OptionalLong.empty();
             }
             long total = 0;
             for (int p = 0; p < partitions.length; p++) {
@@ -527,6 +534,100 @@ public final class KafkaSource implements ExampleSource {
             return OptionalLong.empty();
         } finally {
             guard.exit();
+        }
+    }
+
+    /**
+     * After each poll: retries a commit that had to wait, or, when polls have brought nothing for a
+     * while, asks the broker for the end offsets (so an outage is noticed, and its end, while the
+     * trainer only waits).
+     */
+    private void afterPoll() {
+        Map<TopicPartition, OffsetAndMetadata> waiting = outage.pendingCommit();
+        if (waiting != null) {
+            if (outage.mayCall()) {
+                commitNow(waiting);
+            }
+        } else if (outage.probeDue()) {
+            refreshEnds();
+        }
+    }
+
+    /**
+     * Commits now, or keeps the commit to retry when the broker does not answer (a timeout or another
+     * retriable error) or has not answered the last call; a newer commit replaces a waiting one.
+     *
+     * @throws WakeupException if {@link #close()} came meanwhile
+     * @throws KafkaException if the broker refuses the commit
+     */
+    private void commitNow(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (!outage.mayCall()) {
+            outage.commitWaits(offsets);
+            return;
+        }
+        outage.calling();
+        try {
+            consumer.commitSync(offsets, KafkaOutage.CALL_TIMEOUT);
+            outage.committed();
+            outage.answered();
+        } catch (RetriableException e) {
+            outage.unanswered("a commit of " + offsetsText(offsets), e);
+            outage.commitWaits(offsets);
+        }
+    }
+
+    /** @return such as {@code "offset 40 on examples-0, 12 on examples-1"} */
+    private static String offsetsText(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        StringBuilder text = new StringBuilder(offsets.size() == 1 ? "offset " : "offsets ");
+        offsets.entrySet().stream().sorted(Map.Entry.comparingByKey(
+                java.util.Comparator.comparingInt(TopicPartition::partition))).forEach(e -> {
+                    if (text.length() > "offsets ".length()) {
+                        text.append(", ");
+                    }
+                    text.append(e.getValue().offset()).append(" on ").append(e.getKey());
+                });
+        return text.toString();
+    }
+
+    /** Asks the broker for each partition's first and end offsets; an outage if it does not answer. */
+    private void refreshEnds() {
+        List<TopicPartition> all = List.of(partitions);
+        outage.calling();
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(all, KafkaOutage.CALL_TIMEOUT);
+            Map<TopicPartition, Long> begins = consumer.beginningOffsets(all, KafkaOutage.CALL_TIMEOUT);
+            for (int p = 0; p < partitions.length; p++) {
+                endOffset[p] = ends.getOrDefault(partitions[p], 0L);
+                beginOffset[p] = begins.getOrDefault(partitions[p], 0L);
+            }
+            endsFetchedAt = System.nanoTime();
+            endsKnown = true;
+            outage.answered();
+        } catch (RetriableException e) {
+            outage.unanswered("an offsets query", e);
+        }
+    }
+
+    /**
+     * Releases the consumer, first making a commit that is still waiting (the broker was away at the
+     * last checkpoint) if the broker answers within {@link #CLOSE_COMMIT_TIMEOUT}.
+     */
+    private void release() {
+        Map<TopicPartition, OffsetAndMetadata> waiting = outage.pendingCommit();
+        try {
+            if (waiting != null) {
+                try {
+                    consumer.commitSync(waiting, CLOSE_COMMIT_TIMEOUT);
+                    outage.answered();
+                } catch (KafkaException e) {
+                    LOG.warn("kafka:{}/{}: closing without the commit of {} ({}): group '{}' stays behind the"
+                            + " newest checkpoint. A resume from that checkpoint is still exact, and its first commit"
+                            + " brings the group up to date", bootstrapServers, topic, offsetsText(waiting),
+                            e.getClass().getSimpleName(), groupId);
+                }
+            }
+        } finally {
+            consumer.close();
         }
     }
 
@@ -563,7 +664,8 @@ public final class KafkaSource implements ExampleSource {
     /**
      * Closes the source; idempotent; any thread. If {@link #next()} is running on another thread
      * it is woken and returns {@code null}, and that thread closes the consumer; otherwise the
-     * consumer is closed before this returns. Nothing is committed. The handler stays open.
+     * consumer is closed before this returns. Nothing new is committed; a commit still waiting for the
+     * broker (see {@link #commit}) is tried once more, for up to 10 s. The handler stays open.
      */
     @Override
     public void close() {

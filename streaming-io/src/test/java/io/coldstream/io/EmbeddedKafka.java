@@ -35,12 +35,13 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path dir;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
     private final String bootstrapServers;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafka(Path dir, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dir, KafkaConfig config, String bootstrapServers) {
         this.dir = dir;
-        this.server = server;
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -84,16 +85,40 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .run();
 
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, config, "127.0.0.1:" + brokerPort);
         try {
-            server.startup();
-            kafka.awaitReady();
+            kafka.startServer();
         } catch (Exception | Error e) {
             kafka.close();
             throw e;
         }
         return kafka;
+    }
+
+    private void startServer() throws Exception {
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        awaitReady();
+    }
+
+    /**
+     * Stops the broker as an outage would, keeping its storage, ports and cluster: clients see it
+     * gone until {@link #restart()}.
+     */
+    public void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the stopped broker again on the same ports and storage; returns once it accepts clients. */
+    public void restart() throws Exception {
+        if (server != null) {
+            throw new IllegalStateException("the broker at " + bootstrapServers + " is running");
+        }
+        startServer();
     }
 
     private void awaitReady() throws Exception {
@@ -139,8 +164,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
