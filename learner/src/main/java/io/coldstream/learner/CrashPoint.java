@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a snapshot's model is in its hidden folder, its manifest not yet written). Any thread.
  *
  * <p>{@link #failHere} injects a write failure instead: {@code checkpoint-model-written} (a
- * checkpoint's model file is in its hidden folder).
+ * checkpoint's model file is in its hidden folder), {@code snapshot-model-written} (the same for a
+ * snapshot).
  */
 final class CrashPoint {
 

@@ -106,11 +106,16 @@ public final class SnapshotPublisher implements AutoCloseable {
             Map<String, Long> sourcePositions, Map<String, Object> configuration) {
         String version = String.format("v%06d", nextVersion++);
         Map<String, Long> positions = Map.copyOf(sourcePositions);
-        writer.submit(() -> {
-            try (network) {
-                return write(version, network, examplesSeen, holdoutAccuracy, positions, configuration);
-            }
-        });
+        try {
+            writer.submit(() -> {
+                try (network) {
+                    return write(version, network, examplesSeen, holdoutAccuracy, positions, configuration);
+                }
+            });
+        } catch (SnapshotException e) {
+            network.close();
+            throw stopping(e);
+        }
         return version;
     }
 
@@ -123,6 +128,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         network.save(model, false);
         AtomicFiles.fsync(model);
         CrashPoint.here("snapshot-model-written");
+        CrashPoint.failHere("snapshot-model-written");
         SnapshotManifest manifest = SnapshotManifest.of(version, clock.instant(), examplesSeen, holdoutAccuracy,
                 AtomicFiles.sha256(model), positions, network, configuration);
         Path manifestFile = tmp.resolve(SnapshotStore.MANIFEST_FILE);
@@ -196,7 +202,25 @@ public final class SnapshotPublisher implements AutoCloseable {
      * @throws SnapshotException if any write failed
      */
     public List<SnapshotManifest> awaitAll() {
-        return writer.awaitAll();
+        try {
+            return writer.awaitAll();
+        } catch (SnapshotException e) {
+            throw stopping(e);
+        }
+    }
+
+    /**
+     * A failed snapshot write stops the run (the policy for every write a run depends on: no retry);
+     * the message says what serving still has. The failed version stays in a hidden temporary folder
+     * that readers never list and the next publish of that version replaces.
+     */
+    private SnapshotException stopping(SnapshotException e) {
+        SnapshotManifest kept = latest();
+        return new SnapshotException(e.getMessage() + "; the run stops: " + (kept == null
+                ? "no snapshot was published yet"
+                : SnapshotStore.LATEST + " still names " + kept.version() + " (at " + kept.examplesSeen()
+                        + " examples), which stays whole for serving")
+                + "; a rerun with the same --out resumes from the newest complete checkpoint", e.getCause());
     }
 
     /** Waits for queued snapshots, then stops the writer thread. */

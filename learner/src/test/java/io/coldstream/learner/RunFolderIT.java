@@ -260,6 +260,37 @@ class RunFolderIT {
         assertThat(journal(out)).containsExactly(journal(reference));
     }
 
+    @Test
+    void aSnapshotThatCannotBeWrittenStopsTheRunKeepsTheLatestAndTheRerunResumes() {
+        Path reference = dir.resolve("reference");
+        train(config(reference, 40).set("snapshot.every", "10").build());
+        Path out = dir.resolve("failing-snapshot");
+        System.setProperty(CrashPoint.FAIL_PROPERTY, "snapshot-model-written@2");
+        try {
+            assertThatThrownBy(() -> train(config(out, 40).set("snapshot.every", "10").build()))
+                    .isInstanceOf(io.coldstream.core.SnapshotException.class)
+                    .hasMessageContaining("injected write failure")
+                    .hasMessageContaining("LATEST still names v000001 (at 10 examples)");
+        } finally {
+            System.clearProperty(CrashPoint.FAIL_PROPERTY);
+        }
+        Path snapshots = out.resolve("snapshots");
+        assertThat(io.coldstream.model.SnapshotStore.readLatest(snapshots)).isEqualTo("v000001");
+        assertThat(new io.coldstream.model.SnapshotStore(snapshots).versions()).containsExactly("v000001");
+        new io.coldstream.model.SnapshotStore(snapshots).verify("v000001");
+
+        RunResults resumed = train(config(out, 40).set("snapshot.every", "10").build());
+        assertThat(resumed.resumed()).isTrue();
+        assertThat(resumed.examplesSeen()).isEqualTo(40);
+        assertThat(journal(out)).containsExactly(journal(reference));
+        io.coldstream.model.SnapshotStore store = new io.coldstream.model.SnapshotStore(snapshots);
+        for (String version : store.versions()) {
+            store.verify(version);
+        }
+        assertThat(store.latest()).isPresent();
+        assertThat(store.manifest(store.latest().orElseThrow()).examplesSeen()).isEqualTo(40);
+    }
+
     // Defect 4: counts restart at every resume; bad records after the last checkpoint quarantined twice.
 
     @Test
