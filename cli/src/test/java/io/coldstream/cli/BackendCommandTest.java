@@ -31,8 +31,7 @@ class BackendCommandTest {
         String why = Backend.whyNoGpu().orElse(null);
         assumeTrue(why != null, "a usable GPU is here");
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", 20, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, 20, 10);
         CliRun o = CliRun.of("train", "--data", data.toString(), "--require-gpu", "--limit", "5",
                 "--out", dir.resolve("out").toString());
         assertThat(o.status()).isEqualTo(2);
@@ -42,8 +41,7 @@ class BackendCommandTest {
     @Test
     void thePytorchEngineStopsWhenAGpuIsRequired() throws IOException {
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", 20, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, 20, 10);
         CliRun o = CliRun.of("train", "--data", data.toString(), "--engine", "pytorch", "--require-gpu", "true",
                 "--limit", "5", "--out", dir.resolve("out").toString());
         assertThat(o.status()).isEqualTo(2);

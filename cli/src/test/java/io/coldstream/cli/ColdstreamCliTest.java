@@ -31,8 +31,7 @@ class ColdstreamCliTest {
     @Test
     void aTruncatedIdxFileIsNamedAndNothingIsWritten() throws IOException {
         Path data = dir.resolve("data");
-        writeIdx(data, "train", 20, 28, 28);
-        writeIdx(data, "t10k", 10, 28, 28);
+        writeIdx(data, 20, 10);
         Path images = data.resolve("train-images-idx3-ubyte");
         byte[] whole = Files.readAllBytes(images);
         Files.write(images, java.util.Arrays.copyOf(whole, whole.length - 100));
@@ -55,8 +54,7 @@ class ColdstreamCliTest {
     @Test
     void aBudgetTooSmallForOneExampleIsRefusedBeforeAnythingIsWritten() throws IOException {
         Path data = dir.resolve("data");
-        writeIdx(data, "train", 20, 28, 28);
-        writeIdx(data, "t10k", 10, 28, 28);
+        writeIdx(data, 20, 10);
         Path out = dir.resolve("out");
         CliRun o = CliRun.of("train", "--data", data.toString(), "--replay-budget", "512B", "--out", out.toString());
         assertThat(o.status()).isEqualTo(2);
@@ -67,8 +65,7 @@ class ColdstreamCliTest {
     @Test
     void anOutputFolderHoldingFilesIsRefused() throws IOException {
         Path data = dir.resolve("data");
-        writeIdx(data, "train", 20, 28, 28);
-        writeIdx(data, "t10k", 10, 28, 28);
+        writeIdx(data, 20, 10);
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.writeString(out.resolve("results.json"), "{}");
         CliRun o = CliRun.of("train", "--data", data.toString(), "--out", out.toString());
@@ -131,6 +128,12 @@ class ColdstreamCliTest {
         assertThat(o.err()).contains("lr was 0.0 but it must be a positive number")
                 .contains("--momentum was 2.0 but it must be in [0, 1)").doesNotContain("many");
         assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    /** Writes an IDX folder of 28x28 examples: a {@code train} split of {@code train} and a {@code t10k} split of {@code test}. */
+    static void writeIdx(Path dir, int train, int test) throws IOException {
+        writeIdx(dir, "train", train, 28, 28);
+        writeIdx(dir, "t10k", test, 28, 28);
     }
 
     /** Writes an IDX image/label pair (plain, not gzipped) of {@code count} examples with labels 0..9. */

@@ -53,8 +53,7 @@ class CrashPointsIT {
     void afterAHaltAtEveryNamedPointAResumeTrainsEveryIdOnceAndMatchesAnUninterruptedRunBitForBit()
             throws Exception {
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", STREAM, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 20, 28, 28);
+        ColdstreamCliTest.writeIdx(data, STREAM, 20);
         Path queue = dir.resolve("queue");
         Path log = dir.resolve("log.txt");
         assertThat(run(log, null, List.of("ingest", "--data", data.toString(), "--to", "queue:" + queue,
@@ -89,8 +88,7 @@ class CrashPointsIT {
     void overKafkaTheGroupsOffsetsNeverRunAheadOfACheckpointAndAResumeTrainsEachRecordOnce() throws Exception {
         int stream = 120;
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", stream, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, stream, 10);
         Path log = dir.resolve("kafka-log.txt");
         Path out = dir.resolve("kafka-run");
         Path properties = dir.resolve("kafka.properties");

@@ -106,8 +106,7 @@ class EvalCommandTest {
                 out.toString()), "snapshot v000001 takes examples of 1x28x28 but idx:" + small + " has 1x8x8");
 
         Path five = dir.resolve("five");
-        ColdstreamCliTest.writeIdx(five, "train", 5, 28, 28);
-        ColdstreamCliTest.writeIdx(five, "t10k", 5, 28, 28);
+        ColdstreamCliTest.writeIdx(five, 5, 5);
         assertOneLineRefusal(CliRun.of("eval", "--snapshot", run.toString(), "--data", five.toString(), "--out",
                 out.toString()), "snapshot v000001 predicts 10 classes but idx:" + five + " has 5");
         assertThat(out).doesNotExist();

@@ -30,8 +30,7 @@ class KafkaAcceptLossIT {
     @Test
     void deletedRecordsAreRefusedUnlessAcceptedAndAnAcceptedLossIsRecorded() throws Exception {
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", 60, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, 60, 10);
         Path out = dir.resolve("run");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopic("lossy", 1);

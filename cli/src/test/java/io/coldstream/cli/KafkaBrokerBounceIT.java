@@ -35,8 +35,7 @@ class KafkaBrokerBounceIT {
     @Test
     void theTrainerWaitsOutABrokerOutageAndTrainsEveryRecordOnce() throws Exception {
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", STREAM, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, STREAM, 10);
         Path out = dir.resolve("run");
         Path log = dir.resolve("log.txt");
         Path properties = dir.resolve("kafka.properties");

@@ -50,8 +50,7 @@ class KillAndResumeIT {
     @Test
     void twentyKillsAtRandomMomentsLeaveEveryIdTrainedOnceAndTheParametersBitIdentical() throws Exception {
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", QUEUE_STREAM, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 20, 28, 28);
+        ColdstreamCliTest.writeIdx(data, QUEUE_STREAM, 20);
         Path queue = dir.resolve("queue");
         Path log = dir.resolve("log.txt");
         CliRun ingest = CliRun.of("ingest", "--data", data.toString(), "--to", "queue:" + queue, "--order", "iid",

@@ -50,8 +50,7 @@ class OutsideProducerIT {
         assertThat(files).hasSameSizeAs(expected).hasSize(VALID + BadRecordReason.values().length);
 
         Path data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", 10, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, 10, 10);
         Path out = dir.resolve("run");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             kafka.createTopic("outside", 1);

@@ -32,8 +32,7 @@ class TrainErrorPathsTest {
     @BeforeEach
     void writeData() throws IOException {
         data = dir.resolve("data");
-        ColdstreamCliTest.writeIdx(data, "train", 20, 28, 28);
-        ColdstreamCliTest.writeIdx(data, "t10k", 10, 28, 28);
+        ColdstreamCliTest.writeIdx(data, 20, 10);
         out = dir.resolve("out");
     }
 
