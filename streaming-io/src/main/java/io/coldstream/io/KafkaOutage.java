@@ -43,11 +43,6 @@ final class KafkaOutage {
         this.source = source;
     }
 
-    /** @return whether the last call to the broker went unanswered */
-    boolean down() {
-        return downSince >= 0;
-    }
-
     /** @return whether a call may be made now: always while the broker answers, once per {@link #RETRY} while it does not */
     boolean mayCall() {
         return downSince < 0 || System.nanoTime() - lastCall >= RETRY_NANOS;
@@ -69,9 +64,7 @@ final class KafkaOutage {
         lastCall = System.nanoTime();
     }
 
-    /**
-     * Notes an answer from the broker (records, offsets, a commit); ends an outage.
-     */
+    /** Notes an answer from the broker (offsets, a commit: not records, see above); ends an outage. */
     void answered() {
         long now = System.nanoTime();
         if (downSince >= 0) {
