@@ -2,7 +2,8 @@
 """The soak benchmark's report: joins rss.csv (resident memory sampled by benchmarks/soak/run) with
 train/metrics.jsonl (JVM heap and ND4J/JavaCPP off-heap bytes per interval line) by time, and
 writes soak.md (a table at round step counts, and the growth from step 1,000 to the last) and
-soak.png (the three series against steps).
+soak.png (the three series against steps). Each interval line is joined with the newest sample
+taken at or before it; the final evaluation after the last step is left out.
 
 Usage: report.py OUT_DIR ENGINE
 """
@@ -27,12 +28,13 @@ def main():
     with open(os.path.join(out, "train", "metrics.jsonl")) as f:
         for line in f:
             m = json.loads(line)
-            if m.get("kind") == "holdout" or m.get("time") is None:
+            # interval lines only: the "final" line comes after the final evaluation on the whole
+            # test split, which is not training and has memory of its own
+            if m.get("kind") != "interval" or m.get("time") is None:
                 continue
             millis = int(datetime.fromisoformat(m["time"].replace("Z", "+00:00")).timestamp() * 1000)
-            i = min(bisect.bisect_left(times, millis), len(times) - 1)
-            if i > 0 and abs(times[i - 1] - millis) < abs(times[i] - millis):
-                i -= 1
+            # the newest sample taken at or before the line: memory while those steps ran
+            i = max(bisect.bisect_right(times, millis) - 1, 0)
             lines.append((m["examplesSeen"], samples[i][1], m["jvmHeapUsedBytes"], m["offHeapBytes"]))
     if len(lines) < 2:
         sys.exit("soak report: fewer than two metrics lines in %s/train/metrics.jsonl" % out)

@@ -7,4 +7,9 @@ class Dl4jNetworkIT extends NetworkContract {
     NetworkEngine engine() {
         return NetworkEngine.DL4J;
     }
+
+    @Override
+    boolean released(Network net) {
+        return ((io.coldstream.model.internal.Dl4jNetwork) net).released();
+    }
 }

@@ -31,6 +31,9 @@ abstract class NetworkContract {
     /** @return the engine under test */
     abstract NetworkEngine engine();
 
+    /** @return whether a closed network has released its native memory (the engine's own view of it) */
+    abstract boolean released(Network net);
+
     Network smallCnn(long seed) {
         return Networks.create(engine(), NetworkKind.SMALL_CNN, MNIST, 10, OptimizerSettings.defaults(), seed, 33);
     }
@@ -203,6 +206,24 @@ abstract class NetworkContract {
                 copy.fit(batch);
                 SameParameters.assertBitIdentical(copy.parameters(), original.parameters(), "parameters");
             }
+        }
+    }
+
+    @Test
+    void closingACopyReleasesItsNativeMemoryAtOnceAndLeavesTheOriginalWhole() {
+        // the trainer makes a copy for every checkpoint and snapshot, and serving closes each model
+        // it replaces: memory left for the garbage collector to find made a long run grow
+        MiniBatch batch = randomBatch(MNIST, 10, 8, 3);
+        try (Network original = smallCnn(6)) {
+            original.fit(batch);
+            float[] before = original.parameters();
+            Network copy = original.copy();
+            copy.fit(batch);
+            assertThat(released(copy)).as("released before close").isFalse();
+            copy.close();
+            assertThat(released(copy)).as("released by close, before any garbage collection").isTrue();
+            SameParameters.assertBitIdentical(original.parameters(), before, "the original's parameters");
+            assertThat(original.fit(batch)).as("the original's next loss").isFinite();
         }
     }
 

@@ -35,4 +35,9 @@ class PytorchNetworkIT extends NetworkContract {
             assertThat(zip.getEntry("optimizer.bin")).isNotNull();
         }
     }
+
+    @Override
+    boolean released(Network net) {
+        return ((io.coldstream.model.internal.PtNetwork) net).released();
+    }
 }

@@ -230,6 +230,20 @@ public final class Dl4jNetwork implements Network {
         closeAll(before);
         paramsBefore = null;
         stateBefore = null;
+        // The graph's own native arrays: the flat parameter, gradient and updater-state vectors
+        // (every layer's arrays are views of these). Left to the garbage collector, each closed copy
+        // (one per checkpoint and snapshot) held its native memory until a collection happened to
+        // find it, and resident memory grew by a copy at a time. ComputationGraph.close() is not
+        // used: it also destroys the calling thread's workspaces and calls System.gc().
+        INDArray state = graph.getUpdater(false) == null ? null : graph.getUpdater(false).getStateViewArray();
+        INDArray[] own = {graph.params(), graph.getFlattenedGradients(), state};
+        closeAll(own);
+    }
+
+    /** @return whether {@link #close()} has released the graph's parameter and optimiser-state memory (for tests) */
+    public boolean released() {
+        INDArray state = graph.getUpdater(false) == null ? null : graph.getUpdater(false).getStateViewArray();
+        return graph.params().wasClosed() && (state == null || state.wasClosed());
     }
 
     private static void closeAll(INDArray[] arrays) {

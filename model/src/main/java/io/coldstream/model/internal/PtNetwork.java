@@ -507,6 +507,11 @@ public final class PtNetwork implements Network {
         manager.close();
     }
 
+    /** @return whether {@link #close()} has released the native memory of every tensor (for tests) */
+    public boolean released() {
+        return !manager.isOpen();
+    }
+
     /** Lets DJL write into a zip entry without closing the zip. */
     private static final class KeepOpen extends FilterOutputStream {
         KeepOpen(OutputStream out) {
