@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 import io.coldstream.model.Network;
 import io.coldstream.model.SnapshotManifest;
 import io.coldstream.model.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes versioned model snapshots into a store folder, off the training thread.
@@ -37,6 +39,8 @@ import io.coldstream.model.SnapshotStore;
  * failed write.
  */
 public final class SnapshotPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
 
     private final Path store;
     private final Clock clock;
@@ -78,10 +82,32 @@ public final class SnapshotPublisher implements AutoCloseable {
         try {
             Files.createDirectories(store);
             this.nextVersion = SnapshotStore.highestVersion(store) + 1;
+            removeLeftovers(store);
         } catch (IOException e) {
             throw new SnapshotException("could not create the snapshot folder " + store + ": " + e.getMessage(), e);
         }
         this.writer = new BackgroundWriter<>("coldstream-snapshot-writer", "a snapshot to " + store);
+    }
+
+    /**
+     * Removes what a process stopped mid-write left in the store: a hidden {@code .vN.tmp} (a
+     * snapshot not yet renamed to its version) or {@code .vN.deleting} (a version retention had
+     * renamed but not yet deleted). Readers never list them; only one trainer writes a store (it
+     * holds the run folder's lock), so none is in use.
+     */
+    private static void removeLeftovers(Path store) throws IOException {
+        List<Path> leftovers;
+        try (java.util.stream.Stream<Path> list = Files.list(store)) {
+            leftovers = list.filter(p -> p.getFileName().toString().matches("\\.v\\d+\\.(tmp|deleting)")).sorted().toList();
+        }
+        for (Path p : leftovers) {
+            AtomicFiles.deleteRecursively(p);
+        }
+        if (!leftovers.isEmpty()) {
+            LOG.info("removed {} left in {} by a run stopped while writing: {}", leftovers.size() == 1
+                    ? "a folder" : leftovers.size() + " folders", store,
+                    leftovers.stream().map(p -> p.getFileName().toString()).toList());
+        }
     }
 
     /** @return a JSON mapper that writes {@code java.time} values as ISO-8601 text, indented */

@@ -71,6 +71,28 @@ class SnapshotPublisherTest {
         assertThat(SnapshotStore.readLatest(store)).isEqualTo("v000042");
     }
 
+    @Test
+    void leftoversOfARunStoppedWhileWritingAreRemovedAndVersionsAreKept() throws Exception {
+        Path store = dir.resolve("snapshots");
+        try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, CLOCK)) {
+            publisher.publish(net.copy(), 1, null, Map.of(), Map.of());
+        }
+        // as a kill -9 leaves them: mid-write, and between retention's rename and its delete
+        Files.createDirectories(store.resolve(".v000002.tmp"));
+        Files.write(store.resolve(".v000002.tmp").resolve("model.zip"), new byte[100]);
+        Files.createDirectories(store.resolve(".v000000.deleting"));
+        Files.write(store.resolve(".v000000.deleting").resolve("model.zip"), new byte[100]);
+        Files.write(store.resolve(".keep-me"), new byte[1]);
+        try (Network net = tinyNetwork(); SnapshotPublisher publisher = new SnapshotPublisher(store, CLOCK)) {
+            try (Stream<Path> left = Files.list(store)) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v000001", "LATEST",
+                        ".keep-me");
+            }
+            assertThat(publisher.publish(net.copy(), 2, null, Map.of(), Map.of())).isEqualTo("v000002");
+        }
+        assertThat(new SnapshotStore(store).versions()).containsExactly("v000001", "v000002");
+    }
+
     /** A clock the test moves by hand. */
     private static final class ManualClock extends Clock {
         private Instant now = Instant.parse("2026-11-25T12:00:00Z");
