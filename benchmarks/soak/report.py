@@ -51,8 +51,9 @@ def main():
         for s in marks:
             l = at(s)
             f.write("| %d | %s | %s | %s |\n" % (l[0], mib(l[1]), mib(l[2]), mib(l[3])))
-        f.write("\nFrom step %d to step %d: resident %+.1f%% (target: within 10%%), heap %+.1f%%, off-heap %+.1f%%.\n"
-                % (base[0], end[0], growth(1), growth(2), growth(3)))
+        pct = lambda g: "n/a" if g != g else "%+.1f%%" % g
+        f.write("\nFrom step %d to step %d: resident %s (target: within 10%%), heap %s, off-heap %s.\n"
+                % (base[0], end[0], pct(growth(1)), pct(growth(2)), pct(growth(3))))
     try:
         import matplotlib
         matplotlib.use("Agg")

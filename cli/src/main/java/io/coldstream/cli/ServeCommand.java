@@ -2,8 +2,12 @@ package io.coldstream.cli;
 
 import io.coldstream.core.ByteSize;
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.io.SnapshotAnnouncements;
+import io.coldstream.io.SourceSpec;
+import io.coldstream.learner.KafkaProperties;
 import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.Networks;
+import io.coldstream.serving.AnnouncedSnapshots;
 import io.coldstream.serving.ModelHandle;
 import io.coldstream.serving.PredictServer;
 import io.coldstream.serving.ServerOptions;
@@ -74,6 +78,15 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--http-threads", paramLabel = "N", description = "request threads (default 16)")
     int httpThreads = 16;
 
+    @Option(names = "--follow", paramLabel = "kafka:HOST:PORT/TOPIC",
+            description = "swap on the snapshot announcements of train --announce on this topic instead of watching"
+                    + " the store (the files are still read and verified from --store)")
+    String follow;
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE",
+            description = "Kafka connection settings (security.*, sasl.*, ssl.*) for --follow, as a Java properties file")
+    Path kafkaProperties;
+
     @Override
     public Integer call() throws InterruptedException {
         List<String> problems = new ArrayList<>();
@@ -98,6 +111,17 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1) {
             problems.add("--max-batch was " + maxBatch + " but it must be >= 1");
         }
+        SourceSpec followSpec = null;
+        if (follow != null) {
+            try {
+                followSpec = SnapshotAnnouncements.parse(follow);
+            } catch (ConfigurationException e) {
+                problems.add("--follow: " + e.getMessage());
+            }
+        }
+        if (kafkaProperties != null && !Files.isRegularFile(kafkaProperties)) {
+            problems.add("--kafka-properties was '" + kafkaProperties + "' but it must be an existing file");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(String.join("; ", problems));
         }
@@ -105,23 +129,40 @@ final class ServeCommand implements Callable<Integer> {
         Networks.startEngine(NetworkEngine.DL4J, threads, true);
         PrintWriter err = spec.commandLine().getErr();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        ModelHandle handle = ModelHandle.open(store,
-                ServingOptions.builder().policy(policy).maxBatch(maxBatch)
-                        .maxDelay(maxDelayMs == null ? null : Duration.ofMillis(maxDelayMs)).build(), registry);
+        ServingOptions options = ServingOptions.builder().policy(policy).maxBatch(maxBatch)
+                .maxDelay(maxDelayMs == null ? null : Duration.ofMillis(maxDelayMs)).build();
+        // following announcements: the store is read once now (what is there already), then on each
+        // announcement only
+        ModelHandle handle = followSpec == null ? ModelHandle.open(store, options, registry)
+                : ModelHandle.openUnwatched(store, options, registry);
+        AnnouncedSnapshots announced = null;
+        SnapshotAnnouncements.Follower follower = null;
         PredictServer server;
         try {
+            if (followSpec != null) {
+                AnnouncedSnapshots onAnnouncement = new AnnouncedSnapshots(handle, options.pollInterval());
+                announced = onAnnouncement;
+                follower = SnapshotAnnouncements.Follower.start(followSpec, KafkaProperties.read(kafkaProperties),
+                        (key, value, where) -> onAnnouncement.accept(value, where));
+            }
             server = PredictServer.start(handle, serverOptions, registry);
         } catch (RuntimeException e) {
+            closeAll(follower, announced);
             handle.close();
             throw e;
         }
         err.println("serving:  http://" + server.host() + ":" + server.port() + "/predict from " + store + " ("
-                + policy + ", " + handle.version().map(v -> "now " + v).orElse("waiting for a snapshot") + ")");
+                + policy + ", " + handle.version().map(v -> "now " + v).orElse("waiting for a snapshot")
+                + (followSpec == null ? ", watching the store" : ", swapping on the announcements on " + followSpec)
+                + ")");
         err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        SnapshotAnnouncements.Follower following = follower;
+        AnnouncedSnapshots onAnnouncement = announced;
         Thread hook = new Thread(() -> {
             // SIGTERM / Ctrl-C: stop accepting, finish in-flight requests, then release the model
             server.close();
+            closeAll(following, onAnnouncement);
             handle.close();
             registry.close();
             stopped.countDown();
@@ -129,5 +170,17 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
         return 0;
+    }
+
+    private static void closeAll(AutoCloseable... all) {
+        for (AutoCloseable c : all) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // stopping: nothing left to tell
+                }
+            }
+        }
     }
 }

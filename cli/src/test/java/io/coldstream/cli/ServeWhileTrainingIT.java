@@ -9,11 +9,8 @@ import io.coldstream.model.Network;
 import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.Networks;
 import io.coldstream.model.SnapshotStore;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,21 +53,20 @@ class ServeWhileTrainingIT {
         Path out = dir.resolve("run");
         Files.createDirectories(out);
         Process serve = launch("serve", "serve", "--store", out.toString(), "--port", "0");
-        int port = awaitPort(serve);
+        int port = ServeProcess.awaitPort(serve, dir.resolve("serve.err"));
         Process train = launch("train", "train", "--out", out.toString(), "--limit", "260", "--snapshot-every",
                 "10", "--replay-k", "8", "--holdout-every", "0", "--checkpoint-every", "0", "--metrics-every",
                 "1000", "--seed", "3");
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (status(client, port, "/health") != 200) {
+        while (ServeProcess.status(client, port, "/health") != 200) {
             assertThat(System.nanoTime()).as("serve ready: %s", err("train")).isLessThan(deadline);
             assertThat(serve.isAlive()).as(err("serve")).isTrue();
             Thread.sleep(100);
         }
         byte[] pixels = new byte[784];
         new Random(5).nextBytes(pixels);
-        byte[] record = record(pixels);
-        int clients = 4;
+                int clients = 4;
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger backwards = new AtomicInteger();
@@ -85,10 +79,7 @@ class ServeWhileTrainingIT {
                 long last = 0;
                 while (!stop.get()) {
                     try {
-                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + port + "/predict"))
-                                .header("Content-Type", "application/x-coldstream-record")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(record)).build(),
+                        HttpResponse<String> r = client.send(ServeProcess.predict(port, pixels),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 200) {
                             failed.incrementAndGet();
@@ -159,35 +150,5 @@ class ServeWhileTrainingIT {
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stopped on SIGTERM").isTrue();
         assertThat(serve.exitValue()).isIn(0, 143);
         assertThat(err("serve")).doesNotContain("Exception").doesNotContain("ERROR");
-    }
-
-    private int awaitPort(Process serve) throws Exception {
-        Pattern p = Pattern.compile("serving: +http://127\\.0\\.0\\.1:(\\d+)/predict");
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (System.nanoTime() < deadline) {
-            Matcher m = p.matcher(err("serve"));
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-            assertThat(serve.isAlive()).as(err("serve")).isTrue();
-            Thread.sleep(100);
-        }
-        throw new AssertionError("serve printed no address: " + err("serve"));
-    }
-
-    private static int status(HttpClient client, int port, String path) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static byte[] record(byte[] pixels) {
-        ByteBuffer b = ByteBuffer.allocate(24 + pixels.length);
-        b.putInt(0x43534558).put((byte) 1).put((byte) 0).put((byte) 0).put((byte) 0).putInt(0);
-        b.putInt(1).putInt(28).putInt(28).put(pixels);
-        return b.array();
     }
 }

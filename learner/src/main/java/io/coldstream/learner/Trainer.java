@@ -112,7 +112,12 @@ public final class Trainer implements AutoCloseable {
              SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), parts.clock,
                      new SnapshotRetention(config.get(TrainerSettings.SNAPSHOT_KEEP),
                              config.get(TrainerSettings.SNAPSHOT_GRACE)),
-                     m -> parts.metrics.snapshot(SnapshotStore.versionNumber(m.version())));
+                     m -> {
+                         parts.metrics.snapshot(SnapshotStore.versionNumber(m.version()));
+                         if (parts.announcer != null) {
+                             parts.announcer.announce(m.version(), m.toJson());
+                         }
+                     });
              CheckpointStore checkpoints = new CheckpointStore(out.resolve("checkpoints"),
                      out.resolve(CheckpointStore.JOURNAL), config.checkpointKeep(), parts.clock,
                      (m, nanos) -> {
@@ -196,7 +201,9 @@ public final class Trainer implements AutoCloseable {
                         + config.replayPolicy().cliName() + ", k="
                         + config.replayK(),
                 "augment:  " + parts.augmentation,
-                "backend:  " + parts.backend.summary());
+                "backend:  " + parts.backend.summary())
+                + (parts.announcer == null ? "" : "\nannounce: each snapshot on " + config.get(TrainerSettings.ANNOUNCE)
+                        + " with key " + parts.announcer.key());
     }
 
     /** @return the network being trained */

@@ -19,6 +19,7 @@ import io.coldstream.io.Datasets;
 import io.coldstream.io.ExampleSource;
 import io.coldstream.io.IdxSource;
 import io.coldstream.io.SourceOptions;
+import io.coldstream.io.SnapshotAnnouncements;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.Sources;
 import io.coldstream.model.Network;
@@ -70,6 +71,8 @@ final class TrainerParts implements AutoCloseable {
     final List<String> acceptedLosses = new ArrayList<>();
     /** The Kafka consumer group whose offsets follow the checkpoints; {@code null} for other sources. */
     final String kafkaGroup;
+    /** Announces each published snapshot ({@link TrainerSettings#ANNOUNCE}); {@code null} for none. */
+    final SnapshotAnnouncements.Publisher announcer;
     private final RunFolder.Lock lock;
 
     TrainerParts(TrainerConfig config, Clock clock, MeterRegistry registry) {
@@ -83,6 +86,7 @@ final class TrainerParts implements AutoCloseable {
         this.lock = RunFolder.lock(out);
         boolean built = false;
         ExampleSource opened = null;
+        SnapshotAnnouncements.Publisher announcing = null;
         try {
             this.resumedFrom = RunFolder.checkpointToResume(out, startedOver);
             this.state = resumedFrom == null ? new TrainerState()
@@ -111,6 +115,12 @@ final class TrainerParts implements AutoCloseable {
                     .acceptLostRecords(config.get(TrainerSettings.KAFKA_RESUME).equals("accept-loss")).build());
             source.seek(state.positions);
             acceptedLosses.addAll(source.acceptedLosses());
+            String announce = config.get(TrainerSettings.ANNOUNCE);
+            // keyed by the run folder, as the consumer group is: one key per run, so compaction keeps
+            // each run's newest announcement
+            this.announcer = announcing = announce == null ? null : SnapshotAnnouncements.Publisher.open(
+                    SnapshotAnnouncements.parse(announce), RunFolder.kafkaGroup(out),
+                    KafkaProperties.read(config.kafkaProperties()));
             state.skippedSteps.forEach(metrics::skippedSteps);
             this.replay = resumedFrom == null
                     ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
@@ -138,6 +148,9 @@ final class TrainerParts implements AutoCloseable {
             if (!built) {
                 if (opened != null) {
                     opened.close();
+                }
+                if (announcing != null) {
+                    announcing.close();
                 }
                 lock.abandon();
             }
@@ -211,6 +224,9 @@ final class TrainerParts implements AutoCloseable {
             source.close();
             badRecords.close();
             network.close();
+            if (announcer != null) {
+                announcer.close();
+            }
         } finally {
             lock.close();
         }

@@ -15,6 +15,7 @@ import io.coldstream.core.SettingsTable;
 import io.coldstream.io.CifarLabels;
 import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.FashionMnist;
+import io.coldstream.io.SnapshotAnnouncements;
 import io.coldstream.io.SourceSpec;
 import io.coldstream.io.StreamOrder;
 import io.coldstream.model.LearningRateSchedule;
@@ -161,6 +162,14 @@ public final class TrainerSettings {
                             TrainerSettings::durationText), java.time.Duration.ofMinutes(5))
             .label("DURATION").resumable()
             .doc("keep a replaced snapshot at least this long, so a reader that just opened it can finish");
+    /**
+     * A compacted Kafka topic on which each published snapshot's manifest is announced, after the
+     * snapshot and {@code LATEST} are durable ({@code serve --follow} reads them); unset for none.
+     */
+    public static final Setting<String> ANNOUNCE = TABLE.define("announce",
+                    SettingType.of("kafka:HOST:PORT/TOPIC", TrainerSettings::announce, s -> s), null)
+            .label("kafka:HOST:PORT/TOPIC").resumable()
+            .doc("announce each published snapshot's manifest on this compacted Kafka topic");
     /** The run's output folder; {@code coldstream train} defaults it to {@code runs/<date-time>}. */
     public static final Setting<Path> OUT = TABLE.define("out", SettingType.path("a folder path"), Path.of("runs", "run"))
             .label("DIR").describedDefault("runs/<date-time>").resumable()
@@ -286,6 +295,10 @@ public final class TrainerSettings {
         }
         throw new ConfigurationException("Kafka resume policy was '" + v + "' but allowed values are strict,"
                 + " accept-loss");
+    }
+
+    private static String announce(String v) {
+        return SnapshotAnnouncements.parse(v).toString();
     }
 
     private static String badRecords(String v) {

@@ -38,7 +38,7 @@ class ConfigFingerprintTest {
                 .set("replay.policy", "reservoir").set("augment", "crop,mixup").set("augment.new", "true")
                 .set("crop.padding", "2").set("mixup.alpha", "0.4").set("lr", "0.05").set("momentum", "0.5")
                 .set("schedule", "step:5000:0.5").set("holdout.every", "500").set("holdout.size", "0")
-                .set("snapshot.every", "0").set("out", "runs/x").set("threads", "2").set("onednn", "false")
+                .set("snapshot.every", "0").set("announce", "kafka:localhost:9092/snaps").set("out", "runs/x").set("threads", "2").set("onednn", "false")
                 .set("metrics.every", "10").set("metrics.port", "9400").set("metrics.host", "0.0.0.0")
                 .set("checkpoint.every", "100").set("checkpoint.keep", "1").set("bad.records", "fail")
                 .set("kafka.properties", "/etc/k.properties")
@@ -92,14 +92,14 @@ class ConfigFingerprintTest {
     void leavesOutExactlyTheResumableSettings() {
         TrainerConfig resumedElsewhere = TrainerConfig.builder().set("out", "runs/other").set("limit", "9")
                 .set("holdout.every", "1").set("holdout.size", "1").set("snapshot.every", "1")
-                .set("snapshot.keep", "3").set("snapshot.grace", "30s").set("metrics.every", "1").set("metrics.port", "1").set("metrics.host", "::1")
+                .set("snapshot.keep", "3").set("snapshot.grace", "30s").set("announce", "kafka:h:1/t").set("metrics.every", "1").set("metrics.port", "1").set("metrics.host", "::1")
                 .set("checkpoint.every", "1").set("checkpoint.keep", "9").set("bad.records", "fail")
                 .set("threads", "1").set("onednn", "false").set("kafka.properties", "k.properties")
                 .set("kafka.resume", "accept-loss").set("nonfinite.limit", "1").build();
         assertThat(ConfigFingerprint.of(resumedElsewhere)).isEqualTo(DEFAULTS);
         assertThat(TrainerSettings.table().settings().stream().filter(s -> s.resumable()).map(s -> s.key()))
                 .containsExactly("limit", "holdout.every", "holdout.size", "snapshot.every", "snapshot.keep",
-                        "snapshot.grace", "out", "threads",
+                        "snapshot.grace", "announce", "out", "threads",
                         "onednn", "device", "require.gpu", "dtype", "metrics.every", "metrics.port", "metrics.host", "checkpoint.every",
                         "checkpoint.keep", "bad.records", "kafka.properties", "kafka.resume", "nonfinite.limit");
     }

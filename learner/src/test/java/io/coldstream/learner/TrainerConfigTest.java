@@ -136,7 +136,7 @@ class TrainerConfigTest {
             + "\"network\":\"resnet18\",\"engine\":\"pytorch\",\"replay\":{\"budget\":\"8MB\",\"k\":20,"
             + "\"policy\":\"reservoir\",\"codec\":\"raw\"},\"augment\":{\"list\":\"crop,mixup\",\"new\":true},\"crop\":{\"padding\":2},"
             + "\"mixup\":{\"alpha\":0.4},\"lr\":0.05,\"momentum\":0.5,\"schedule\":\"step:5000:0.5\","
-            + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0,\"keep\":0,\"grace\":\"5m\"},\"out\":\"runs/x\",\"threads\":2,"
+            + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0,\"keep\":0,\"grace\":\"5m\"},\"announce\":\"kafka:localhost:9092/snaps\",\"out\":\"runs/x\",\"threads\":2,"
             + "\"onednn\":false,\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\",\"metrics\":{\"every\":10,\"port\":9400,\"host\":\"0.0.0.0\"},"
             + "\"checkpoint\":{\"every\":100,\"keep\":1},\"bad\":{\"records\":\"fail\"},"
             + "\"kafka\":{\"properties\":\"/etc/k.properties\",\"resume\":\"accept-loss\"},\"nonfinite\":{\"limit\":3}}";
@@ -147,7 +147,7 @@ class TrainerConfigTest {
             + " limit=Long seed=Long network=String engine=String replay.budget=String replay.k=Integer"
             + " replay.policy=String replay.codec=String augment.list=String augment.new=Boolean crop.padding=Integer"
             + " mixup.alpha=Double lr=Double momentum=Double schedule=String holdout.every=Long holdout.size=Integer"
-            + " snapshot.every=Long snapshot.keep=Integer snapshot.grace=String out=String threads=Integer onednn=Boolean device=Integer"
+            + " snapshot.every=Long snapshot.keep=Integer snapshot.grace=String announce=String out=String threads=Integer onednn=Boolean device=Integer"
             + " require.gpu=Boolean dtype=String metrics.every=Long"
             + " metrics.port=Integer metrics.host=String checkpoint.every=Long checkpoint.keep=Integer"
             + " bad.records=String kafka.properties=String kafka.resume=String nonfinite.limit=Integer";
@@ -175,7 +175,7 @@ class TrainerConfigTest {
 
     @Test
     void acceptsTheKeysOfTheSettingsTable() {
-        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(41)
+        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(42)
                 .contains("replay.budget", "augment", "augment.new", "kafka.properties", "engine")
                 .doesNotContain("augment.list");
         assertThat(TrainerConfig.Builder.normalise("--Replay-Budget")).isEqualTo("replay.budget");

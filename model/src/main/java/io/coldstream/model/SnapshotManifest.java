@@ -120,19 +120,37 @@ public record SnapshotManifest(int formatVersion, String version, Instant create
      * @throws SnapshotException naming the file and what is wrong with it
      */
     public static SnapshotManifest read(Path file) {
-        JsonNode n;
+        byte[] json;
         try {
-            n = JSON.readTree(Files.readAllBytes(file));
+            json = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new SnapshotException("could not read the snapshot manifest " + file + ": " + e.getMessage(), e);
         }
+        return parse(json, file.toString());
+    }
+
+    /**
+     * Parses a manifest of format 1 or 2 from its JSON, such as one received in an announcement.
+     *
+     * @param json the manifest's bytes
+     * @param where where it came from, for messages (a file, a topic and offset)
+     * @return the manifest
+     * @throws SnapshotException naming {@code where} and what is wrong
+     */
+    public static SnapshotManifest parse(byte[] json, String where) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new SnapshotException("the snapshot manifest " + where + " is not JSON: " + e.getMessage(), e);
+        }
         try {
             if (n == null || !n.isObject()) {
-                throw new SnapshotException("the snapshot manifest " + file + " is not a JSON object");
+                throw new SnapshotException("the snapshot manifest " + where + " is not a JSON object");
             }
             int format = n.has("formatVersion") ? n.get("formatVersion").asInt(-1) : 1;
             if (format < 1 || format > FORMAT_VERSION) {
-                throw new SnapshotException("the snapshot manifest " + file + " has format version "
+                throw new SnapshotException("the snapshot manifest " + where + " has format version "
                         + n.get("formatVersion") + " but this version of Coldstream reads 1 to " + FORMAT_VERSION);
             }
             Map<String, Long> positions = new LinkedHashMap<>();
@@ -146,37 +164,37 @@ public record SnapshotManifest(int formatVersion, String version, Instant create
             if (s.isArray() && s.size() == 3) {
                 shape = new Shape(s.get(0).asInt(), s.get(1).asInt(), s.get(2).asInt());
             } else if (format >= 2) {
-                throw new SnapshotException("the snapshot manifest " + file + " has no inputShape [c, h, w]");
+                throw new SnapshotException("the snapshot manifest " + where + " has no inputShape [c, h, w]");
             }
             NetworkEngine engine = null;
             if (n.hasNonNull("engine")) {
                 try {
                     engine = NetworkEngine.parse(n.get("engine").asText());
                 } catch (ConfigurationException e) {
-                    throw new SnapshotException("the snapshot manifest " + file + " names an unknown engine: "
+                    throw new SnapshotException("the snapshot manifest " + where + " names an unknown engine: "
                             + e.getMessage(), e);
                 }
             }
             if (engine == null && format >= 2) {
-                throw new SnapshotException("the snapshot manifest " + file + " names no engine");
+                throw new SnapshotException("the snapshot manifest " + where + " names no engine");
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> configuration = n.has("configuration")
                     ? JSON.convertValue(n.get("configuration"), LinkedHashMap.class) : Map.of();
             JsonNode holdout = n.path("holdoutAccuracy");
-            return new SnapshotManifest(format, text(n, "version", file), Instant.parse(text(n, "createdAt", file)),
+            return new SnapshotManifest(format, text(n, "version", where), Instant.parse(text(n, "createdAt", where)),
                     n.path("examplesSeen").asLong(), holdout.isNumber() ? holdout.asDouble() : null,
-                    text(n, "sha256", file), positions, engine, text(n, "network", file), shape,
+                    text(n, "sha256", where), positions, engine, text(n, "network", where), shape,
                     n.path("numClasses").asInt(0), n.path("parameterCount").asLong(), configuration);
         } catch (DateTimeParseException | IllegalArgumentException e) {
-            throw new SnapshotException("the snapshot manifest " + file + " is malformed: " + e.getMessage(), e);
+            throw new SnapshotException("the snapshot manifest " + where + " is malformed: " + e.getMessage(), e);
         }
     }
 
-    private static String text(JsonNode n, String key, Path file) {
+    private static String text(JsonNode n, String key, String where) {
         JsonNode v = n.get(key);
         if (v == null || !v.isTextual()) {
-            throw new SnapshotException("the snapshot manifest " + file + " has no text field '" + key + "'");
+            throw new SnapshotException("the snapshot manifest " + where + " has no text field '" + key + "'");
         }
         return v.asText();
     }

@@ -395,6 +395,62 @@ public final class ModelHandle implements AutoCloseable {
         }
     }
 
+    /** What {@link #offer} did with an announced version. */
+    public enum Offered {
+        /** loaded, verified and now served */
+        SWAPPED,
+        /** not newer than the version served, or not the pinned one: nothing to do */
+        NOT_NEWER,
+        /** the store does not hold that version (yet): a replicated store may lag the announcement */
+        NOT_PRESENT,
+        /** the store's manifest of that version has another checksum: an announcement of another store */
+        OTHER_CONTENT,
+        /** refused (now or before): see {@link #status()} */
+        REFUSED
+    }
+
+    /**
+     * Offers one announced version, from {@code serve --follow} or any other transport of
+     * announcements: it is loaded exactly as {@link #refresh()} loads one (manifest, SHA-256,
+     * engine, shape; refused for good if unfit) when it is newer than the version served, the policy
+     * allows it, and the store's manifest of it carries the announced checksum. Versions still only
+     * move forward.
+     *
+     * @param version the announced version, such as {@code v000007}
+     * @param sha256 the announced SHA-256 of its model file
+     * @return what was done
+     */
+    public Offered offer(String version, String sha256) {
+        synchronized (refreshLock) {
+            long number;
+            try {
+                number = SnapshotStore.versionNumber(version);
+            } catch (IllegalArgumentException e) {
+                return Offered.OTHER_CONTENT;
+            }
+            LoadedModel served = current.get();
+            String pinned = options.policy().pinned();
+            if (closed || (pinned != null && (!pinned.equals(version) || served != null))
+                    || (served != null && number <= served.number())) {
+                return Offered.NOT_NEWER;
+            }
+            if (refusedReason(version) != null) {
+                return Offered.REFUSED;
+            }
+            if (!store.versions().contains(version)) {
+                return Offered.NOT_PRESENT;
+            }
+            try {
+                if (!store.manifest(version).sha256().equalsIgnoreCase(sha256)) {
+                    return Offered.OTHER_CONTENT;
+                }
+            } catch (ColdstreamException e) {
+                // an unreadable manifest: tryLoad refuses it with the reason
+            }
+            return tryLoad(version, served) ? Offered.SWAPPED : Offered.REFUSED;
+        }
+    }
+
     /** Loads, checks and swaps in one version; false (and refused) if it is not fit to serve. */
     private boolean tryLoad(String version, LoadedModel served) {
         SnapshotManifest manifest;
