@@ -358,8 +358,15 @@ class ImageFolderDatasetTest {
     @Test
     void seekingRestartsTheDecoderAtTheNewPosition() throws InterruptedException {
         noisyImages(30);
-        int[] order = shuffled(30, 4);
+        // longer than the ring (ImageFolderSplit.MAX_DECODE_AHEAD), so that the workers are still
+        // waiting for free slots when the test looks for them: with 30 they may have finished
+        int[] once = shuffled(30, 4);
+        int[] order = new int[1000];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = once[i % once.length];
+        }
         ImageFolderSplit train = train(16, 2);
+        assertThat(train.decodeAhead()).isLessThan(order.length - 5);
         try (IdxSource source = new IdxSource(train, order, 0, "train")) {
             for (int i = 0; i < 5; i++) {
                 assertThat(source.next().id()).isEqualTo(order[i]);
