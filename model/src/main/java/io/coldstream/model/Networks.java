@@ -8,6 +8,7 @@ import io.coldstream.core.ModelException;
 import io.coldstream.core.Shape;
 import io.coldstream.model.internal.Dl4jModels;
 import io.coldstream.model.internal.Dl4jNetwork;
+import io.coldstream.model.internal.OpenNetworks;
 import io.coldstream.model.internal.PtEngines;
 import io.coldstream.model.internal.PtNetwork;
 import java.io.IOException;
@@ -23,6 +24,18 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Networks {
 
     private Networks() {
+    }
+
+    /**
+     * The networks of this process made (built, restored or copied) and not yet closed, on either
+     * engine: what a long-running trainer or server should hold steady. Each holds its parameters'
+     * native memory; one dropped unclosed holds it until a garbage collection finds it (Deeplearning4j)
+     * or for good (libtorch).
+     *
+     * @return networks open now
+     */
+    public static long open() {
+        return OpenNetworks.count();
     }
 
     /**

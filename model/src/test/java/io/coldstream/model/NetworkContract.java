@@ -228,6 +228,27 @@ abstract class NetworkContract {
     }
 
     @Test
+    void everyNetworkMadeCountsAsOpenUntilItIsClosedOnce() {
+        // Networks.open() is what the soak and OffHeapSteadyIT watch for leaked copies
+        long before = Networks.open();
+        Path file = dir.resolve("counted.zip");
+        try (Network original = smallCnn(7)) {
+            assertThat(Networks.open()).as("built").isEqualTo(before + 1);
+            Network copy = original.copy();
+            assertThat(Networks.open()).as("copied").isEqualTo(before + 2);
+            copy.close();
+            copy.close();
+            assertThat(Networks.open()).as("the copy closed twice").isEqualTo(before + 1);
+            original.save(file, false);
+            try (Network restored = Networks.restore(file, NetworkKind.SMALL_CNN, MNIST, 10, 33)) {
+                assertThat(Networks.open()).as("restored").isEqualTo(before + 2);
+                assertThat(restored.numClasses()).isEqualTo(original.numClasses());
+            }
+        }
+        assertThat(Networks.open()).as("all closed").isEqualTo(before);
+    }
+
+    @Test
     void aModelFileOfAnotherShapeOrClassCountIsRefused() {
         Path file = dir.resolve("model.zip");
         try (Network net = smallCnn(1)) {

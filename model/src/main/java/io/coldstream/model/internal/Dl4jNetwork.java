@@ -40,6 +40,7 @@ public final class Dl4jNetwork implements Network {
     /** Parameters and optimiser state as they were before the current fit, to undo a non-finite step. */
     private INDArray paramsBefore;
     private INDArray stateBefore;
+    private boolean closed;
 
     /**
      * @param graph an initialised graph with one input and one softmax output
@@ -56,6 +57,7 @@ public final class Dl4jNetwork implements Network {
         this.fitFeatures = new INDArray[maxBatch + 1];
         this.fitLabels = new INDArray[maxBatch + 1];
         this.predictFeatures = new INDArray[maxBatch + 1];
+        OpenNetworks.opened();
     }
 
     @Override
@@ -223,6 +225,11 @@ public final class Dl4jNetwork implements Network {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        OpenNetworks.closed();
         closeAll(fitFeatures);
         closeAll(fitLabels);
         closeAll(predictFeatures);

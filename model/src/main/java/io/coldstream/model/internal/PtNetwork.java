@@ -25,6 +25,7 @@ import io.coldstream.model.Network;
 import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.NetworkKind;
 import io.coldstream.model.OptimizerSettings;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -42,6 +43,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -121,6 +123,7 @@ public final class PtNetwork implements Network {
         this.targetFloats = targetBytes.asFloatBuffer();
         this.predictBytes = direct(PREDICT_BATCH * shape.elementCount());
         this.predictFloats = predictBytes.asFloatBuffer();
+        OpenNetworks.opened();
     }
 
     /**
@@ -343,18 +346,22 @@ public final class PtNetwork implements Network {
 
     @Override
     public void save(Path file, boolean withOptimizerState) {
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
+                1 << 16))) {
+            // float weights barely compress (a few percent at any level); the fastest level keeps the
+            // snapshot writer's CPU time, which competes with training on a small machine, low
+            zip.setLevel(Deflater.BEST_SPEED);
             zip.putNextEntry(new ZipEntry(DESCRIPTOR));
             zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor(withOptimizerState)));
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry(PARAMETERS));
-            DataOutputStream out = new DataOutputStream(new KeepOpen(zip));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new KeepOpen(zip), 1 << 16));
             block.saveParameters(out);
             out.flush();
             zip.closeEntry();
             if (withOptimizerState) {
                 zip.putNextEntry(new ZipEntry(OPTIMIZER));
-                out = new DataOutputStream(new KeepOpen(zip));
+                out = new DataOutputStream(new BufferedOutputStream(new KeepOpen(zip), 1 << 16));
                 writeVelocity(out);
                 out.flush();
                 zip.closeEntry();
@@ -504,7 +511,10 @@ public final class PtNetwork implements Network {
 
     @Override
     public void close() {
-        manager.close();
+        if (manager.isOpen()) {
+            manager.close();
+            OpenNetworks.closed();
+        }
     }
 
     /** @return whether {@link #close()} has released the native memory of every tensor (for tests) */
