@@ -126,6 +126,35 @@ class KafkaBrokerBounceIT {
         assertThat(warnings()).filteredOn(w -> w.contains("the broker did not answer")).hasSize(1);
     }
 
+    @Test
+    void aCommitStillWaitingWhenTheSourceClosesIsMadeOnCloseOnceTheBrokerIsBack() throws Exception {
+        write(0, 30);
+        Properties extra = new Properties();
+        extra.setProperty("group.id", "bounce-group");
+        Map<String, Long> last = new HashMap<>();
+        int read = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        KafkaSource source = new KafkaSource(kafka.bootstrapServers(), TOPIC, new ExampleCodec(SHAPE, 10),
+                BadRecordHandlers.fail(), Duration.ofMillis(200), extra);
+        try {
+            while (read < 30) {
+                assertThat(System.nanoTime()).as("the records arrive").isLessThan(deadline);
+                Example e = source.next();
+                if (e != null) {
+                    read++;
+                    last.merge(e.position().partition(), e.position().offset(), Math::max);
+                }
+            }
+            kafka.stop();
+            source.commit(last); // waits: the broker is away
+            kafka.restart();
+        } finally {
+            // the run ends before any next() could retry it: close makes it
+            source.close();
+        }
+        assertThat(committed()).as("the waiting commit, made on close").isEqualTo(next(last));
+    }
+
     private Map<String, Long> committed() throws Exception {
         try (Admin admin = kafka.admin()) {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("bounce-group")
