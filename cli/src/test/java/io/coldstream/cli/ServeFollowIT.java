@@ -49,16 +49,6 @@ class ServeFollowIT {
     @TempDir
     Path dir;
 
-    private Process launch(String name, String... args) throws Exception {
-        ProcessBuilder pb = Launcher.command(dir, "", List.of(args));
-        pb.redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
-        return pb.start();
-    }
-
-    private String err(String name) throws Exception {
-        return Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8);
-    }
-
     @Test
     void serveSwapsOnTheTrainersAnnouncementsAndNotOnWhatAppearsInTheFolder() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
@@ -66,16 +56,16 @@ class ServeFollowIT {
             Path out = dir.resolve("run");
             Files.createDirectories(out);
             // serve first: it waits for a topic that does not exist yet
-            Process serve = launch("serve", "serve", "--store", out.toString(), "--port", "0", "--follow", topic);
+            Process serve = ServeProcess.launch(dir, "serve", "serve", "--store", out.toString(), "--port", "0", "--follow", topic);
             int port = ServeProcess.awaitPort(serve, dir.resolve("serve.err"));
-            assertThat(err("serve")).contains("swapping on the announcements on " + topic);
-            Process train = launch("train", "train", "--out", out.toString(), "--limit", "120", "--snapshot-every",
+            assertThat(ServeProcess.err(dir, "serve")).contains("swapping on the announcements on " + topic);
+            Process train = ServeProcess.launch(dir, "train", "train", "--out", out.toString(), "--limit", "120", "--snapshot-every",
                     "20", "--announce", topic, "--replay-k", "8", "--holdout-every", "0", "--checkpoint-every", "0",
                     "--metrics-every", "1000", "--seed", "3");
             assertThat(train.waitFor(5, TimeUnit.MINUTES)).as("trainer finished").isTrue();
-            assertThat(train.exitValue()).as(err("train")).isZero();
-            Matcher key = Pattern.compile("announce: each snapshot on \\S+ with key (\\S+)").matcher(err("train"));
-            assertThat(key.find()).as(err("train")).isTrue();
+            assertThat(train.exitValue()).as(ServeProcess.err(dir, "train")).isZero();
+            Matcher key = Pattern.compile("announce: each snapshot on \\S+ with key (\\S+)").matcher(ServeProcess.err(dir, "train"));
+            assertThat(key.find()).as(ServeProcess.err(dir, "train")).isTrue();
 
             Path store = out.resolve("snapshots");
             List<String> versions = new SnapshotStore(store).versions();
@@ -122,7 +112,7 @@ class ServeFollowIT {
 
             serve.destroy();
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stopped on SIGTERM").isTrue();
-            assertThat(err("serve")).doesNotContain("Exception").doesNotContain("ERROR");
+            assertThat(ServeProcess.err(dir, "serve")).doesNotContain("Exception").doesNotContain("ERROR");
         }
     }
 
@@ -136,7 +126,7 @@ class ServeFollowIT {
             publisher.awaitAll();
         }
         // dynamic batching with a long wait: a lone request waits up to 3 s for company
-        Process serve = launch("serve", "serve", "--store", dir.resolve("run").toString(), "--port", "0",
+        Process serve = ServeProcess.launch(dir, "serve", "serve", "--store", dir.resolve("run").toString(), "--port", "0",
                 "--max-delay", "3000");
         int port = ServeProcess.awaitPort(serve, dir.resolve("serve.err"));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -153,7 +143,7 @@ class ServeFollowIT {
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stopped on SIGTERM").isTrue();
         assertThat(serve.exitValue()).isIn(0, 143);
         assertThat(ServeProcess.status(client, port, "/health")).as("nothing listens any more").isEqualTo(-1);
-        assertThat(err("serve")).doesNotContain("Exception").doesNotContain("ERROR");
+        assertThat(ServeProcess.err(dir, "serve")).doesNotContain("Exception").doesNotContain("ERROR");
     }
 
     private static String serving(HttpClient client, int port) throws Exception {
@@ -166,10 +156,10 @@ class ServeFollowIT {
             if (ServeProcess.status(client, port, "/health") == 200 && version.equals(serving(client, port))) {
                 return;
             }
-            assertThat(serve.isAlive()).as(err("serve")).isTrue();
+            assertThat(serve.isAlive()).as(ServeProcess.err(dir, "serve")).isTrue();
             Thread.sleep(100);
         }
-        throw new AssertionError("serve did not come to serve " + version + ": " + err("serve"));
+        throw new AssertionError("serve did not come to serve " + version + ": " + ServeProcess.err(dir, "serve"));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readTopic(String bootstrap, int expected) {

@@ -14,10 +14,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A {@code coldstream serve} child process as its clients see it: its address, its routes, a record body. */
+/** {@code coldstream} child processes, and a {@code serve} one as its clients see it: its address, its routes, a record body. */
 final class ServeProcess {
 
     private ServeProcess() {
+    }
+
+    /**
+     * Starts {@code bin/coldstream} with {@code args}, its stdout and stderr going to
+     * {@code <dir>/<name>.out} and {@code <dir>/<name>.err}.
+     */
+    static Process launch(Path dir, String name, String... args) throws Exception {
+        ProcessBuilder pb = Launcher.command(dir, "", java.util.List.of(args));
+        pb.redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+        return pb.start();
+    }
+
+    /** @return what the process {@link #launch}ed as {@code name} has written to stderr so far */
+    static String err(Path dir, String name) throws Exception {
+        return Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8);
     }
 
     /**

@@ -38,30 +38,20 @@ class ServeWhileTrainingIT {
     @TempDir
     Path dir;
 
-    private Process launch(String name, String... args) throws Exception {
-        ProcessBuilder pb = Launcher.command(dir, "", List.of(args));
-        pb.redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
-        return pb.start();
-    }
-
-    private String err(String name) throws Exception {
-        return Files.readString(dir.resolve(name + ".err"), StandardCharsets.UTF_8);
-    }
-
     @Test
     void servesEverySnapshotOfARunningTrainerWithoutAFailedRequest() throws Exception {
         Path out = dir.resolve("run");
         Files.createDirectories(out);
-        Process serve = launch("serve", "serve", "--store", out.toString(), "--port", "0");
+        Process serve = ServeProcess.launch(dir, "serve", "serve", "--store", out.toString(), "--port", "0");
         int port = ServeProcess.awaitPort(serve, dir.resolve("serve.err"));
-        Process train = launch("train", "train", "--out", out.toString(), "--limit", "260", "--snapshot-every",
+        Process train = ServeProcess.launch(dir, "train", "train", "--out", out.toString(), "--limit", "260", "--snapshot-every",
                 "10", "--replay-k", "8", "--holdout-every", "0", "--checkpoint-every", "0", "--metrics-every",
                 "1000", "--seed", "3");
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (ServeProcess.status(client, port, "/health") != 200) {
-            assertThat(System.nanoTime()).as("serve ready: %s", err("train")).isLessThan(deadline);
-            assertThat(serve.isAlive()).as(err("serve")).isTrue();
+            assertThat(System.nanoTime()).as("serve ready: %s", ServeProcess.err(dir, "train")).isLessThan(deadline);
+            assertThat(serve.isAlive()).as(ServeProcess.err(dir, "serve")).isTrue();
             Thread.sleep(100);
         }
         byte[] pixels = new byte[784];
@@ -110,7 +100,7 @@ class ServeWhileTrainingIT {
             threads.add(t);
         }
         assertThat(train.waitFor(5, TimeUnit.MINUTES)).as("trainer finished").isTrue();
-        assertThat(train.exitValue()).as(err("train")).isZero();
+        assertThat(train.exitValue()).as(ServeProcess.err(dir, "train")).isZero();
         Path store = out.resolve("snapshots");
         String last = SnapshotStore.readLatest(store);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -149,6 +139,6 @@ class ServeWhileTrainingIT {
         serve.destroy();
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("serve stopped on SIGTERM").isTrue();
         assertThat(serve.exitValue()).isIn(0, 143);
-        assertThat(err("serve")).doesNotContain("Exception").doesNotContain("ERROR");
+        assertThat(ServeProcess.err(dir, "serve")).doesNotContain("Exception").doesNotContain("ERROR");
     }
 }
