@@ -12,6 +12,8 @@ import io.coldstream.eval.StageAccuracy;
 import io.coldstream.eval.StageEvaluator;
 import io.coldstream.io.Dataset;
 import io.coldstream.io.DatasetSplit;
+import io.coldstream.io.CifarLabels;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.Datasets;
 import io.coldstream.io.FashionMnist;
 import io.coldstream.model.Network;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -66,6 +69,14 @@ final class EvalCommand implements Callable<Integer> {
                     + " imagefolder:DIR (default: /usr/share/datasets/fashion-mnist)")
     String data = FashionMnist.DEFAULT_DIR.toString();
 
+    @Option(names = "--labels", paramLabel = "fine|coarse",
+            description = "CIFAR-100 labels to read (default: those the snapshot was trained with, else fine)")
+    String labels;
+
+    @Option(names = "--image-size", paramLabel = "PX",
+            description = "side imagefolder images are brought to (default: the snapshot's input size, else 32)")
+    Integer imageSize;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "where to write eval.json, eval.md and confusion.png (default: eval-<version> in the"
                     + " current folder)")
@@ -106,7 +117,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Target target = resolve(snapshot, version, Path.of(""));
         SnapshotManifest manifest = manifest(target);
-        Dataset dataset = Datasets.open(data);
+        Dataset dataset = Datasets.open(data, datasetOptions(manifest));
         DatasetSplit test = dataset.test();
         int numClasses = requireMatch(target, manifest, dataset, test);
         Path folder = out != null ? out : Path.of("eval-" + target.version());
@@ -256,6 +267,44 @@ final class EvalCommand implements Callable<Integer> {
                     + " trained on");
         }
         return classes;
+    }
+
+    /**
+     * How to read {@code --data}: the flags, else what the snapshot was trained with (the labels and
+     * image size in its manifest's configuration; for the image size, its input shape), else the
+     * defaults. A snapshot of coarse CIFAR-100 labels or 64-pixel images is so evaluated as trained.
+     */
+    DatasetOptions datasetOptions(SnapshotManifest manifest) {
+        List<String> problems = new ArrayList<>();
+        DatasetOptions options = DatasetOptions.defaults();
+        Map<String, Object> trained = manifest.configuration() == null ? Map.of() : manifest.configuration();
+        Object trainedLabels = trained.get("labels");
+        String labelText = labels != null ? labels : trainedLabels instanceof String t ? t : null;
+        if (labelText != null) {
+            try {
+                options = options.withLabels(CifarLabels.parse(labelText));
+            } catch (ConfigurationException e) {
+                problems.add("--labels: " + e.getMessage());
+            }
+        }
+        Integer size = imageSize;
+        if (size == null && trained.get("image") instanceof Map<?, ?> image && image.get("size") instanceof Number n) {
+            size = n.intValue();
+        }
+        if (size == null && manifest.inputShape() != null
+                && manifest.inputShape().height() == manifest.inputShape().width()) {
+            size = manifest.inputShape().height();
+        }
+        if (size != null && (size < DatasetOptions.MIN_IMAGE_SIZE || size > DatasetOptions.MAX_IMAGE_SIZE)) {
+            problems.add("--image-size was " + size + " but it must be in [" + DatasetOptions.MIN_IMAGE_SIZE + ", "
+                    + DatasetOptions.MAX_IMAGE_SIZE + "] pixels");
+        } else if (size != null) {
+            options = options.withImageSize(size);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(String.join("; ", problems));
+        }
+        return options;
     }
 
     /** @return an evaluator of the first {@code count} test examples, all classes in one group */

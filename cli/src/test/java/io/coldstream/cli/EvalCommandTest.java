@@ -3,7 +3,10 @@ package io.coldstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.coldstream.core.ConfigurationException;
 import io.coldstream.core.DataException;
+import io.coldstream.io.CifarLabels;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.core.Shape;
 import io.coldstream.model.NetworkEngine;
 import io.coldstream.model.SnapshotManifest;
@@ -113,9 +116,57 @@ class EvalCommandTest {
     }
 
     @Test
+    void datasetOptionsComeFromTheFlagsElseFromWhatTheSnapshotWasTrainedWith() {
+        SnapshotManifest coarse64 = manifest(new Shape(3, 64, 64), 20,
+                Map.of("labels", "coarse", "image", Map.of("size", 64)));
+        EvalCommand eval = new EvalCommand();
+        assertThat(eval.datasetOptions(coarse64)).isEqualTo(new DatasetOptions(CifarLabels.COARSE, 64));
+        eval.labels = "fine";
+        eval.imageSize = 48;
+        assertThat(eval.datasetOptions(coarse64)).isEqualTo(new DatasetOptions(CifarLabels.FINE, 48));
+        // a manifest without a configuration: the image size is its input's side
+        assertThat(new EvalCommand().datasetOptions(manifest(new Shape(3, 40, 40), 10, Map.of())))
+                .isEqualTo(new DatasetOptions(CifarLabels.FINE, 40));
+        EvalCommand bad = new EvalCommand();
+        bad.labels = "medium";
+        bad.imageSize = 2;
+        assertThatThrownBy(() -> bad.datasetOptions(coarse64)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("--labels").hasMessageContaining("medium")
+                .hasMessageContaining("--image-size was 2");
+    }
+
+    @Test
+    void aCoarseCifarSnapshotIsCheckedAgainstTheCoarseLabelsWithoutAFlag() throws IOException {
+        Path snapshots = Files.createDirectories(dir.resolve("run").resolve("snapshots"));
+        Path folder = Files.createDirectories(snapshots.resolve("v000001"));
+        Files.write(folder.resolve(SnapshotStore.MANIFEST_FILE), manifest(new Shape(3, 32, 32), 20,
+                Map.of("labels", "coarse")).toJson());
+        Files.writeString(folder.resolve(SnapshotStore.MODEL_FILE), "not a model");
+        Files.writeString(snapshots.resolve(SnapshotStore.LATEST), "v000001\n");
+        Path cifar = dir.resolve("cifar");
+        io.coldstream.testkit.CifarFiles.writeSplit(cifar, "train", 0, 1, 2);
+        io.coldstream.testkit.CifarFiles.writeSplit(cifar, "test", 0, 1, 2);
+        Path out = dir.resolve("out");
+        CliRun o = CliRun.of("eval", "--snapshot", dir.resolve("run").toString(), "--data", "cifar100:" + cifar,
+                "--out", out.toString());
+        // past the class check (20 coarse classes), refused only when the model file is read
+        assertThat(o.err()).doesNotContain("predicts 20 classes").contains("SHA-256");
+        CliRun fine = CliRun.of("eval", "--snapshot", dir.resolve("run").toString(), "--data", "cifar100:" + cifar,
+                "--labels", "fine", "--out", out.toString());
+        assertOneLineRefusal(fine, "snapshot v000001 predicts 20 classes but cifar100:" + cifar + " has 100");
+    }
+
+    private static SnapshotManifest manifest(Shape shape, int classes, Map<String, Object> configuration) {
+        return new SnapshotManifest(SnapshotManifest.FORMAT_VERSION, "v000001", Instant.parse("2025-01-01T00:00:00Z"),
+                50, null, "0".repeat(64), Map.of(), NetworkEngine.DL4J, "small-cnn", shape, classes, 1000,
+                configuration);
+    }
+
+    @Test
     void helpListsTheFlags() {
         CliRun o = CliRun.of("eval", "--help");
         assertThat(o.status()).as(o.err()).isZero();
-        assertThat(o.out()).contains("--snapshot", "--version", "--data", "--out", "--limit", "--batch");
+        assertThat(o.out()).contains("--snapshot", "--version", "--data", "--labels", "--image-size", "--out", "--limit",
+                "--batch");
     }
 }
