@@ -9,11 +9,16 @@ import io.coldstream.bench.BenchMethod;
 import io.coldstream.bench.BenchSuite;
 import io.coldstream.bench.EngineBench;
 import io.coldstream.bench.Scenario;
+import io.coldstream.bench.SoakBench;
 import io.coldstream.core.ColdstreamException;
+import io.coldstream.eval.SoakReport;
+import io.coldstream.eval.internal.SoakWriter;
+import io.coldstream.io.FashionMnist;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,12 +44,13 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
 
     private static final String ENGINE_SUITE = "engine";
+    private static final String SOAK_SUITE = "soak";
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--suite", required = true, paramLabel = "NAME",
-            description = "the suite: quick, fashion, cifar100, imagenet or engine")
+            description = "the suite: quick, fashion, cifar100, imagenet, engine or soak")
     String suite;
 
     @Option(names = "--data", paramLabel = "SPEC",
@@ -132,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (SOAK_SUITE.equals(suite)) {
+            return soak();
+        }
         if (!ENGINE_SUITE.equals(suite)) {
             return learningSuite(BenchSuite.parse(suite));
         }
@@ -150,6 +159,37 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("wrote " + out.resolve(EngineBench.FILE));
         stdout.println("wrote " + out.resolve("engine.md"));
+        stdout.flush();
+        return 0;
+    }
+
+    /** The soak: {@code --limit} steps (default 50,000) of one long run, memory sampled; {@code --set} picks the engine. */
+    private Integer soak() {
+        long steps = limit == null ? 50_000 : limit;
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        if (threads > 0) {
+            all.putIfAbsent("threads", Integer.toString(threads));
+        }
+        SoakBench.Options options = new SoakBench.Options(steps, data == null ? FashionMnist.DEFAULT_DIR.toString()
+                : data, all, Duration.ofSeconds(steps < 5000 ? 1 : 5), seed);
+        PrintWriter stderr = spec.commandLine().getErr();
+        SoakReport report;
+        try {
+            report = SoakBench.run(options, out, line -> {
+                stderr.println(line);
+                stderr.flush();
+            });
+        } catch (IOException e) {
+            throw new ColdstreamException("the soak could not write into " + out + ": " + e.getMessage(), e);
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        try {
+            stdout.print(Files.readString(out.resolve(SoakWriter.MARKDOWN)));
+        } catch (IOException e) {
+            throw new ColdstreamException("could not read back " + out.resolve(SoakWriter.MARKDOWN) + ": " + e.getMessage(), e);
+        }
+        stdout.println("wrote " + out.resolve(SoakWriter.JSON) + ", " + SoakWriter.CSV + ", " + SoakWriter.MARKDOWN
+                + " and " + SoakWriter.PNG + (report.metTarget() ? "" : "; the target was not met"));
         stdout.flush();
         return 0;
     }
