@@ -37,9 +37,7 @@ class DivergenceGuardIT {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (byte) (i % 10);
         }
-        IdxFiles.writeSplit(data, "train", SHAPE, labels, IdxFiles.pattern(labels.length * SHAPE.elementCount()));
-        IdxFiles.writeSplit(data, "t10k", SHAPE, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
-                IdxFiles.pattern(10 * SHAPE.elementCount()));
+        IdxFiles.writeTrainAndTest(data, SHAPE, labels, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
         Path out = dir.resolve("run");
         TrainerConfig config = TrainerConfig.builder().set("data", data.toString()).set("out", out.toString())
                 .set("limit", "200").set("replay.k", "4").set("lr", "1e6").set("holdout.every", "0")

@@ -38,9 +38,7 @@ class OpenNetworksSteadyIT {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = (byte) (i * 7 % 10);
         }
-        IdxFiles.writeSplit(data, "train", SHAPE, labels, IdxFiles.pattern(labels.length * SHAPE.elementCount()));
-        IdxFiles.writeSplit(data, "t10k", SHAPE, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
-                IdxFiles.pattern(10 * SHAPE.elementCount()));
+        IdxFiles.writeTrainAndTest(data, SHAPE, labels, new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
         TrainerConfig config = TrainerConfig.builder().set("data", data.toString())
                 .set("out", dir.resolve("run").toString()).set("limit", "1000").set("replay.k", "4")
                 .set("holdout.every", "0").set("holdout.size", "10").set("snapshot.every", "50")

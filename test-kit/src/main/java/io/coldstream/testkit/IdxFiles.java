@@ -115,6 +115,21 @@ public final class IdxFiles {
     }
 
     /**
+     * Writes a dataset folder a trainer reads as {@code idx:DIR}: a {@code train} and a {@code t10k}
+     * split, each of {@link #pattern} pixels.
+     *
+     * @param dir the folder, created if absent
+     * @param shape one channel
+     * @param trainLabels one byte per training example
+     * @param testLabels one byte per test example
+     * @return {@code dir}
+     */
+    public static Path writeTrainAndTest(Path dir, Shape shape, byte[] trainLabels, byte[] testLabels) {
+        writeSplit(dir, "train", shape, trainLabels, pattern(trainLabels.length * shape.elementCount()));
+        return writeSplit(dir, "t10k", shape, testLabels, pattern(testLabels.length * shape.elementCount()));
+    }
+
+    /**
      * @param length how many bytes
      * @return bytes {@code (i * 7 + 3) mod 256}, a pattern that differs between neighbouring examples
      */
