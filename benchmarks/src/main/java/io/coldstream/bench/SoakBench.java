@@ -5,6 +5,7 @@ import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.eval.SoakReport;
 import io.coldstream.io.Dataset;
+import io.coldstream.io.DatasetOptions;
 import io.coldstream.io.Datasets;
 import io.coldstream.io.ExampleSink;
 import io.coldstream.io.ExampleSource;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -85,7 +87,7 @@ public final class SoakBench {
         Path queue = out.resolve("queue");
         SourceSpec queueSpec = SourceSpec.parse("queue:" + queue);
         SourceSpec dataSpec = SourceSpec.parseDataset(options.data());
-        Dataset dataset = Datasets.open(dataSpec, io.coldstream.io.DatasetOptions.defaults());
+        Dataset dataset = Datasets.open(dataSpec, DatasetOptions.defaults());
         progress.accept(String.format(Locale.ROOT, "soak: ingesting %,d examples of %s into %s", options.steps(),
                 dataSpec, queueSpec));
         try (ExampleSource in = Sources.open(dataSpec, SourceOptions.builder().dataset(dataset)
@@ -119,14 +121,11 @@ public final class SoakBench {
             t.setDaemon(true);
             return t;
         });
-        long[] step = {0};
+        AtomicLong step = new AtomicLong();
         long[] lastReport = {System.nanoTime()};
         try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC(), new SimpleMeterRegistry())) {
             sampler.scheduleAtFixedRate(() -> {
-                long now;
-                synchronized (step) {
-                    now = step[0];
-                }
+                long now = step.get();
                 SoakReport.Sample s = sample(now);
                 synchronized (samples) {
                     samples.add(s);
@@ -140,9 +139,7 @@ public final class SoakBench {
             trainer.run(new TrainerListener() {
                 @Override
                 public void beforeStep(long examplesSeen, Example next, Network network) {
-                    synchronized (step) {
-                        step[0] = examplesSeen;
-                    }
+                    step.set(examplesSeen);
                     if (examplesSeen == steps - 1) {
                         // the last step: stop sampling before the final evaluation, with one sample here
                         sampler.shutdown();
