@@ -192,6 +192,7 @@ class KillAndResumeIT {
             runs++;
             long before = trainedSoFar(out);
             Process p = Launcher.logged(log, dir, "", List.of(train)).start();
+            boolean killed = false;
             if (runs <= 5) {
                 // let it get past start-up and train a little, then interrupt it
                 RunFiles.waitUntil(() -> trainedSoFar(out) > before || !p.isAlive(), 120, "some training");
@@ -203,13 +204,17 @@ class KillAndResumeIT {
                     } else {
                         p.destroyForcibly(); // SIGKILL
                         sigkills++;
+                        killed = true;
                     }
                 }
             }
             assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("trainer ended").isTrue();
             Path results = out.resolve("results.json");
             if (runs > 5 || (Files.exists(results) && complete(results))) {
-                assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+                // a SIGKILL can land after the results are written, while the JVM shuts down
+                if (!(killed && p.exitValue() == 137)) {
+                    assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+                }
                 break;
             }
         }

@@ -63,7 +63,8 @@ class MetricsServerTest {
                             + "run=\"run-1\",source=\"idx\"}", 1.0);
             assertThat(samples.keySet()).anyMatch(k -> k.startsWith("coldstream_step_seconds{") && k.contains("quantile=\"0.95\""));
             assertThat(samples.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes{"));
-            assertThat(samples.keySet()).anyMatch(k -> k.startsWith("coldstream_nd4j_offheap_bytes{"));
+            assertThat(samples.get("coldstream_process_resident_bytes{" + tags + "}")).isGreaterThan(1 << 20);
+            assertThat(samples).containsKey("coldstream_networks_open{" + tags + "}");
 
             assertThat(get(server, "/other").statusCode()).isEqualTo(404);
         }

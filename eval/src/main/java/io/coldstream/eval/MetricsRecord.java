@@ -35,7 +35,7 @@ import java.util.Objects;
  * {@code windowAccuracy}, {@code holdoutAccuracy}, {@code replay} ({@code entries}, {@code capacity},
  * {@code bytes}, {@code budgetBytes}, {@code evictions}, {@code classCounts}), {@code stepMillis}
  * ({@code mean}, {@code p50}, {@code p95}, {@code p99}, {@code max}), {@code snapshotVersion},
- * {@code badRecords}, {@code jvmHeapUsedBytes}, {@code offHeapBytes}.
+ * {@code badRecords}, {@code jvmHeapUsedBytes}, {@code residentBytes}.
  *
  * <p>A figure that is not recorded is {@code NaN} for a number, {@code -1} for a count and {@code null}
  * for an object, a time or text; it is written as JSON {@code null}, and a {@code null} or absent key
@@ -60,7 +60,9 @@ import java.util.Objects;
  * @param snapshotVersion the latest published snapshot ({@code v000003}), or {@code null}
  * @param badRecords malformed stream records skipped so far, or {@code -1}
  * @param jvmHeapUsedBytes JVM heap in use, in bytes, or {@code -1}
- * @param offHeapBytes off-heap (ND4J/JavaCPP) memory in use, in bytes, or {@code -1}
+ * @param residentBytes the trainer process's resident memory (heap, native buffers of both engines and
+ *     the JVM's own), in bytes, or {@code -1}; lines from before 0.1 carried {@code offHeapBytes}, what
+ *     JavaCPP tracked, which ND4J 1.0.0-M2.1 on CPU and libtorch bypass, so it is no longer read
  * @param holdoutClassAccuracy on a holdout or final line, this evaluation's accuracy per class,
  *     indexed by class ({@code NaN} for a class the holdout does not hold); empty otherwise, and then
  *     the key {@code holdoutClassAccuracy} is left out of the line
@@ -68,7 +70,7 @@ import java.util.Objects;
 public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long examplesSeen,
         double examplesPerSecond, double loss, double meanLoss, double prequentialAccuracy, double windowAccuracy,
         double holdoutAccuracy, Replay replay, StepMillis stepMillis, String snapshotVersion, long badRecords,
-        long jvmHeapUsedBytes, long offHeapBytes, List<Double> holdoutClassAccuracy) {
+        long jvmHeapUsedBytes, long residentBytes, List<Double> holdoutClassAccuracy) {
 
     /** The file name inside a run's output folder. */
     public static final String FILE_NAME = "metrics.jsonl";
@@ -160,7 +162,7 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
         }
         checkCount("badRecords", badRecords);
         checkCount("jvmHeapUsedBytes", jvmHeapUsedBytes);
-        checkCount("offHeapBytes", offHeapBytes);
+        checkCount("residentBytes", residentBytes);
         holdoutClassAccuracy = List.copyOf(Objects.requireNonNull(holdoutClassAccuracy, "holdoutClassAccuracy"));
     }
 
@@ -173,10 +175,10 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
     public MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long examplesSeen,
             double examplesPerSecond, double loss, double meanLoss, double prequentialAccuracy, double windowAccuracy,
             double holdoutAccuracy, Replay replay, StepMillis stepMillis, String snapshotVersion, long badRecords,
-            long jvmHeapUsedBytes, long offHeapBytes) {
+            long jvmHeapUsedBytes, long residentBytes) {
         this(kind, time, elapsedSeconds, examplesSeen, examplesPerSecond, loss, meanLoss, prequentialAccuracy,
                 windowAccuracy, holdoutAccuracy, replay, stepMillis, snapshotVersion, badRecords, jvmHeapUsedBytes,
-                offHeapBytes, List.of());
+                residentBytes, List.of());
     }
 
     private static void checkCount(String name, long value) {
@@ -232,7 +234,7 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
         m.put("snapshotVersion", snapshotVersion);
         m.put("badRecords", count(badRecords));
         m.put("jvmHeapUsedBytes", count(jvmHeapUsedBytes));
-        m.put("offHeapBytes", count(offHeapBytes));
+        m.put("residentBytes", count(residentBytes));
         if (!holdoutClassAccuracy.isEmpty()) {
             List<Double> perClass = new ArrayList<>(holdoutClassAccuracy.size());
             holdoutClassAccuracy.forEach(a -> perClass.add(finite(a)));
@@ -429,7 +431,7 @@ public record MetricsRecord(Kind kind, Instant time, double elapsedSeconds, long
                 step == null ? null : new StepMillis(f.number(step, "mean"), f.number(step, "p50"),
                         f.number(step, "p95"), f.number(step, "p99"), f.number(step, "max")),
                 f.text(node, "snapshotVersion"), f.count(node, "badRecords"), f.count(node, "jvmHeapUsedBytes"),
-                f.count(node, "offHeapBytes"), classAccuracy(f, node));
+                f.count(node, "residentBytes"), classAccuracy(f, node));
     }
 
     private static List<Double> classAccuracy(JsonFields f, JsonNode node) {

@@ -93,7 +93,7 @@ class MetricsRecordTest {
                 + "\"examplesSeen\":7,\"examplesPerSecond\":null,\"loss\":null,\"meanLoss\":null,"
                 + "\"prequentialAccuracy\":null,\"windowAccuracy\":null,\"holdoutAccuracy\":null,\"replay\":null,"
                 + "\"stepMillis\":null,\"snapshotVersion\":null,\"badRecords\":null,\"jvmHeapUsedBytes\":null,"
-                + "\"offHeapBytes\":null}");
+                + "\"residentBytes\":null}");
         assertThat(new MetricsRecord(Kind.FINAL, null, 1.0, 0, Double.POSITIVE_INFINITY, NAN, NAN, NAN, NAN, NAN,
                 new Replay(-1, 5, -1, -1, -1, List.of()), null, null, 0, 0, 0).toJson())
                 .contains("\"examplesPerSecond\":null")

@@ -75,7 +75,7 @@ class RunReportTest {
         m.put("snapshotVersion", seen >= 5000 ? "v00005000" : null);
         m.put("badRecords", 3);
         m.put("jvmHeapUsedBytes", (200L << 20) + seen * 4096);
-        m.put("offHeapBytes", (64L << 20) + seen * 1024);
+        m.put("residentBytes", (64L << 20) + seen * 1024);
         m.putAll(extra);
         return m;
     }

@@ -69,7 +69,7 @@ final class MetricsLines {
                 lossCount == 0 ? Double.NaN : lossSum / lossCount, prequential.accuracy(),
                 prequential.windowAccuracy(), holdoutAccuracy == null ? Double.NaN : holdoutAccuracy, r, steps(),
                 snapshotVersion, badRecords, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-                Pointer.totalBytes(), holdoutClassAccuracy);
+                Pointer.physicalBytes(), holdoutClassAccuracy);
         if (kind != MetricsRecord.Kind.HOLDOUT) {
             intervalStartMillis = now;
             seenAtIntervalStart = seen;

@@ -1,5 +1,6 @@
 package io.coldstream.learner;
 
+import io.coldstream.model.Networks;
 import io.coldstream.replay.ReplayBuffer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -43,7 +44,9 @@ import org.bytedeco.javacpp.Pointer;
  *   <tr><td>coldstream.source.lag</td><td>gauge</td><td>examples known to be waiting in the source (file: not yet read)</td></tr>
  *   <tr><td>coldstream.snapshot.version</td><td>gauge</td><td>number of the newest published snapshot</td></tr>
  *   <tr><td>coldstream.snapshot.age</td><td>time gauge</td><td>seconds since the newest snapshot was published</td></tr>
- *   <tr><td>coldstream.nd4j.offheap</td><td>gauge, tag kind=tracked|physical</td><td>ND4J/JavaCPP native memory, bytes</td></tr>
+ *   <tr><td>coldstream.process.resident</td><td>gauge</td><td>resident memory of the process, bytes</td></tr>
+ *   <tr><td>coldstream.networks.open</td><td>gauge</td><td>networks open: each holds its parameters' and optimiser's
+ *     native memory, which neither ND4J 1.0.0-M2.1 on CPU nor libtorch counts where Java can read it</td></tr>
  * </table>
  *
  * Plus Micrometer's JVM binders (memory, GC, threads, class loading) and processor metrics.
@@ -106,11 +109,12 @@ public final class TrainerMetrics {
         TimeGauge.builder("coldstream.snapshot.age", this, TimeUnit.MILLISECONDS,
                 m -> m.snapshotAtMillis < 0 ? Double.NaN : m.clock.millis() - m.snapshotAtMillis)
                 .description("time since the newest snapshot was published").tags(tags).register(registry);
-        Gauge.builder("coldstream.nd4j.offheap", Pointer::totalBytes).description("native memory tracked by JavaCPP")
-                .baseUnit("bytes").tags(tags).tag("kind", "tracked").register(registry);
-        Gauge.builder("coldstream.nd4j.offheap", Pointer::physicalBytes)
-                .description("resident memory of the process as JavaCPP sees it").baseUnit("bytes").tags(tags)
-                .tag("kind", "physical").register(registry);
+        Gauge.builder("coldstream.process.resident", Pointer::physicalBytes)
+                .description("resident memory of the process, as JavaCPP reads it from the OS").baseUnit("bytes")
+                .tags(tags).register(registry);
+        Gauge.builder("coldstream.networks.open", Networks::open)
+                .description("networks open in this process (the trainer's, copies being written, snapshots)")
+                .tags(tags).register(registry);
         new JvmMemoryMetrics(tags).bindTo(registry);
         new JvmGcMetrics(tags).bindTo(registry);
         new JvmThreadMetrics(tags).bindTo(registry);

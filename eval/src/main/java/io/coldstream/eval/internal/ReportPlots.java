@@ -135,7 +135,7 @@ final class ReportPlots {
         XYChart chart = chart("Memory", "memory (MiB)");
         line(chart, "JVM heap used", progress, l -> l.jvmHeapUsedBytes() < 0 ? Double.NaN : l.jvmHeapUsedBytes(),
                 MIB);
-        line(chart, "off-heap", progress, l -> l.offHeapBytes() < 0 ? Double.NaN : l.offHeapBytes(), MIB);
+        line(chart, "resident", progress, l -> l.residentBytes() < 0 ? Double.NaN : l.residentBytes(), MIB);
         return Charts.finish(chart, "no memory figures in metrics.jsonl");
     }
 
