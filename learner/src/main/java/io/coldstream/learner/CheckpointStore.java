@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.coldstream.model.Network;
+import io.coldstream.replay.ReplayBuffer;
 
 /**
  * Durable checkpoints of a training run, one atomic unit each, so that a crashed or stopped run
@@ -54,8 +55,15 @@ public final class CheckpointStore implements AutoCloseable {
 
     /** The model file inside a checkpoint. */
     public static final String MODEL = "model.zip";
-    /** The replay buffer state inside a checkpoint. */
+    /** The replay buffer's whole state inside a checkpoint (a base). */
     public static final String REPLAY = "replay.bin";
+    /** What changed in the replay buffer since the previous checkpoint, inside a checkpoint. */
+    public static final String REPLAY_INCREMENT = "replay-increment.bin";
+    /**
+     * The most increments that follow one base: the next checkpoint after that many writes a base,
+     * so that a resume reads at most a base and this many increments.
+     */
+    public static final int MAX_INCREMENTS = 16;
     /** The trainer state inside a checkpoint. */
     public static final String TRAINER = "trainer.bin";
     /** The manifest inside a checkpoint. */
@@ -85,6 +93,10 @@ public final class CheckpointStore implements AutoCloseable {
     private final BackgroundWriter<CheckpointManifest> writer;
     private long nextSequence;
     private volatile CheckpointManifest latest;
+    /** The replay chain of the newest checkpoint written or found, and the bytes of its base and increments. */
+    private List<String> chain = List.of();
+    private long chainBaseBytes;
+    private long chainIncrementBytes;
 
     /** What {@link #newest()} found. */
     public record Found(Path folder, CheckpointManifest manifest) {
@@ -93,9 +105,18 @@ public final class CheckpointStore implements AutoCloseable {
             return folder.resolve(MODEL);
         }
 
-        /** @return the replay state */
+        /** @return this checkpoint's own replay file: a base ({@link #REPLAY}) or an increment */
         public Path replay() {
-            return folder.resolve(REPLAY);
+            List<String> chain = manifest.replayChain();
+            return folder.getParent().resolve(chain.get(chain.size() - 1));
+        }
+
+        /**
+         * @return the replay files that rebuild the buffer, in order: a base ({@link #REPLAY}), then
+         *     the increments after it, the last this checkpoint's own
+         */
+        public List<Path> replayChain() {
+            return manifest.replayChain().stream().map(folder.getParent()::resolve).toList();
         }
 
         /** @return the trainer state */
@@ -149,11 +170,14 @@ public final class CheckpointStore implements AutoCloseable {
             Map<String, Long> positions, long[] newIds, long journalLength) {
         String name = String.format("ckpt-%06d", nextSequence++);
         Map<String, Long> pos = Map.copyOf(positions);
+        chain = List.of(name + "/" + REPLAY);
+        chainBaseBytes = replayState.length;
+        chainIncrementBytes = 0;
         try {
             writer.submit(() -> {
                 try (network) {
-                    return writeNow(name, network, file -> Files.write(file, replayState), trainerState, examplesSeen,
-                            pos, newIds, journalLength);
+                    return writeNow(name, network, file -> Files.write(file, replayState), REPLAY,
+                            List.of(name + "/" + REPLAY), trainerState, examplesSeen, pos, newIds, journalLength);
                 }
             });
         } catch (SnapshotException e) {
@@ -185,8 +209,17 @@ public final class CheckpointStore implements AutoCloseable {
      * fsync and checksums happen on the writer thread), then queues the rest as {@link #write} does.
      * The replay state never exists as one array, so a buffer over 2 GiB can be checkpointed.
      *
+     * <p>Incremental: the replay file is a whole state (a base) for the first checkpoint, after
+     * {@link #MAX_INCREMENTS} increments, or once the increments since the base add up to half the
+     * base's bytes; otherwise only what changed since the previous checkpoint (an increment), and
+     * the manifest lists the base and the increments that rebuild the buffer. A checkpoint's replay
+     * bytes then follow the examples stored since the previous one, and a base costs its full size
+     * only every so often. Pruning keeps every base and increment that a kept checkpoint needs (of
+     * an older checkpoint, only its replay file and manifest).
+     *
      * @param network a private copy of the model with its optimiser state
-     * @param replay writes the replay buffer's state, called once on this thread before returning
+     * @param replay writes the replay buffer's whole state or its increment, called once on this
+     *     thread before returning
      * @param trainerState the trainer's state
      * @param examplesSeen examples trained on
      * @param positions per partition, the offset of the last example included
@@ -195,27 +228,63 @@ public final class CheckpointStore implements AutoCloseable {
      * @return the checkpoint's name
      * @throws SnapshotException if the previous checkpoint failed or the staging file cannot be written
      */
-    synchronized String writeStreaming(Network network, IoWriter replay, byte[] trainerState, long examplesSeen,
-            Map<String, Long> positions, long[] newIds, long journalLength) {
+    synchronized String writeStreaming(Network network, ReplayWriter replay, byte[] trainerState,
+            long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) {
         awaitAll(); // a failed previous checkpoint stops the run here, by the write-failure policy
         String name = String.format("ckpt-%06d", nextSequence++);
-        Path staged = dir.resolve("." + name + "." + REPLAY + ".staging");
+        boolean base = chain.isEmpty() || chain.size() > MAX_INCREMENTS || chainIncrementBytes * 2 >= chainBaseBytes;
+        String file = base ? REPLAY : REPLAY_INCREMENT;
+        Path staged = dir.resolve("." + name + "." + file + ".staging");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(staged),
                 1 << 16))) {
-            replay.write(out);
+            replay.write(out, base);
         } catch (IOException e) {
             network.close();
             throw new SnapshotException("could not write the replay state of checkpoint " + name + " to " + staged
                     + ": " + e.getMessage(), e);
         }
+        long bytes;
+        try {
+            bytes = Files.size(staged);
+        } catch (IOException e) {
+            network.close();
+            throw new SnapshotException("could not read the size of " + staged + ": " + e.getMessage(), e);
+        }
+        List<String> newChain = new java.util.ArrayList<>(base ? List.of() : chain);
+        newChain.add(name + "/" + file);
+        chain = List.copyOf(newChain);
+        if (base) {
+            chainBaseBytes = bytes;
+            chainIncrementBytes = 0;
+        } else {
+            chainIncrementBytes += bytes;
+        }
         Map<String, Long> pos = Map.copyOf(positions);
+        List<String> replayChain = chain;
         writer.submit(() -> {
             try (network) {
-                return writeNow(name, network, file -> Files.move(staged, file), trainerState, examplesSeen, pos,
-                        newIds, journalLength);
+                return writeNow(name, network, target -> Files.move(staged, target), file, replayChain, trainerState,
+                        examplesSeen, pos, newIds, journalLength);
             }
         });
         return name;
+    }
+
+    /** Writes the replay buffer's whole state ({@code full}) or what changed since the previous checkpoint. */
+    @FunctionalInterface
+    interface ReplayWriter {
+        void write(DataOutputStream out, boolean full) throws IOException;
+
+        /** @return a writer of the buffer's {@linkplain ReplayBuffer#writeState state} or {@linkplain ReplayBuffer#writeIncrement increment} */
+        static ReplayWriter of(ReplayBuffer buffer) {
+            return (out, full) -> {
+                if (full) {
+                    buffer.writeState(out);
+                } else {
+                    buffer.writeIncrement(out);
+                }
+            };
+        }
     }
 
     /** Puts the replay state into a checkpoint's temporary folder. */
@@ -224,8 +293,9 @@ public final class CheckpointStore implements AutoCloseable {
         void writeTo(Path file) throws IOException;
     }
 
-    private CheckpointManifest writeNow(String name, Network network, ReplayFile replayState, byte[] trainerState,
-            long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) throws IOException {
+    private CheckpointManifest writeNow(String name, Network network, ReplayFile replayState, String replayFile,
+            List<String> replayChain, byte[] trainerState, long examplesSeen, Map<String, Long> positions,
+            long[] newIds, long journalLength) throws IOException {
         long started = System.nanoTime();
         appendJournal(newIds, journalLength);
         CrashPoint.here("journal-appended");
@@ -234,15 +304,15 @@ public final class CheckpointStore implements AutoCloseable {
         Files.createDirectories(tmp);
         network.save(tmp.resolve(MODEL), true);
         CrashPoint.failHere("checkpoint-model-written");
-        replayState.writeTo(tmp.resolve(REPLAY));
+        replayState.writeTo(tmp.resolve(replayFile));
         Files.write(tmp.resolve(TRAINER), trainerState);
         Map<String, String> sums = new LinkedHashMap<>();
-        for (String file : List.of(MODEL, REPLAY, TRAINER)) {
+        for (String file : List.of(MODEL, replayFile, TRAINER)) {
             AtomicFiles.fsync(tmp.resolve(file));
             sums.put(file, AtomicFiles.sha256(tmp.resolve(file)));
         }
         CheckpointManifest manifest = new CheckpointManifest(name, clock.instant(), examplesSeen, positions,
-                journalLength, sums);
+                journalLength, sums, replayChain);
         Files.write(tmp.resolve(MANIFEST), json.writeValueAsBytes(manifest));
         AtomicFiles.fsync(tmp.resolve(MANIFEST));
         AtomicFiles.fsync(tmp);
@@ -289,10 +359,35 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the checkpoints beyond the newest {@code keep}; of one whose replay base or increment
+     * a kept checkpoint's chain needs, only the model and trainer state, so that it holds its
+     * replay file and manifest alone (and no longer resumes by itself).
+     */
     private void prune() throws IOException {
         List<Path> complete = list(dir);
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        for (int i = 0; i < Math.min(keep, complete.size()); i++) {
+            Path manifest = complete.get(i).resolve(MANIFEST);
+            if (Files.isRegularFile(manifest)) {
+                try {
+                    for (String entry : json.readValue(manifest.toFile(), CheckpointManifest.class).replayChain()) {
+                        needed.add(entry.substring(0, entry.indexOf('/')));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // An unreadable manifest needs nothing; resuming skips that checkpoint.
+                }
+            }
+        }
         for (int i = keep; i < complete.size(); i++) {
-            AtomicFiles.deleteRecursively(complete.get(i));
+            Path folder = complete.get(i);
+            if (needed.contains(folder.getFileName().toString())) {
+                // Only its replay file and manifest are still needed: it no longer resumes by itself.
+                Files.deleteIfExists(folder.resolve(MODEL));
+                Files.deleteIfExists(folder.resolve(TRAINER));
+            } else {
+                AtomicFiles.deleteRecursively(folder);
+            }
         }
     }
 
@@ -311,7 +406,17 @@ public final class CheckpointStore implements AutoCloseable {
                     CheckpointManifest m = json.readValue(folder.resolve(MANIFEST).toFile(), CheckpointManifest.class);
                     cutJournal(m.journalLength());
                     latest = m;
-                    return Optional.of(new Found(folder, m));
+                    Found found = new Found(folder, m);
+                    synchronized (this) {
+                        chain = m.replayChain();
+                        List<Path> files = found.replayChain();
+                        chainBaseBytes = Files.size(files.get(0));
+                        chainIncrementBytes = 0;
+                        for (Path f : files.subList(1, files.size())) {
+                            chainIncrementBytes += Files.size(f);
+                        }
+                    }
+                    return Optional.of(found);
                 }
                 LOG.warn("skipping checkpoint {}: {}", folder, problem);
             }
@@ -324,7 +429,32 @@ public final class CheckpointStore implements AutoCloseable {
     private String verify(Path folder) {
         try {
             CheckpointManifest m = json.readValue(folder.resolve(MANIFEST).toFile(), CheckpointManifest.class);
-            for (String file : List.of(MODEL, REPLAY, TRAINER)) {
+            List<String> chain = m.replayChain();
+            String own = chain.get(chain.size() - 1);
+            if (!own.equals(m.name() + "/" + REPLAY) && !own.equals(m.name() + "/" + REPLAY_INCREMENT)) {
+                return "its replay chain ends with " + own + ", not with its own replay file";
+            }
+            if (!chain.get(0).endsWith("/" + REPLAY)) {
+                return "its replay chain starts with " + chain.get(0) + ", not with a base (" + REPLAY + ")";
+            }
+            for (String entry : chain.subList(0, chain.size() - 1)) {
+                int slash = entry.indexOf('/');
+                if (slash < 0 || !NAME.matcher(entry.substring(0, slash)).matches()) {
+                    return "its replay chain names " + entry + ", which is not <checkpoint>/<file>";
+                }
+                Path other = dir.resolve(entry.substring(0, slash));
+                if (!Files.isDirectory(other)) {
+                    return "its replay chain needs " + entry + ", which is missing";
+                }
+                CheckpointManifest o = json.readValue(other.resolve(MANIFEST).toFile(), CheckpointManifest.class);
+                String file = entry.substring(slash + 1);
+                String expected = o.sha256().get(file);
+                String actual = Files.isRegularFile(other.resolve(file)) ? AtomicFiles.sha256(other.resolve(file)) : null;
+                if (expected == null || !expected.equals(actual)) {
+                    return "its replay chain needs " + entry + ", which is missing or does not match its checksum";
+                }
+            }
+            for (String file : List.of(MODEL, own.substring(own.indexOf('/') + 1), TRAINER)) {
                 String expected = m.sha256().get(file);
                 if (expected == null) {
                     return "its manifest has no checksum for " + file;

@@ -125,7 +125,7 @@ final class TrainerParts implements AutoCloseable {
             this.replay = resumedFrom == null
                     ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
                             config.replayCodec(), root.derive("replay"))
-                    : readReplay(resumedFrom.replay());
+                    : readReplay(resumedFrom.replayChain());
             this.augmentation = Augmentations.parse(config.augment(), config.augmentOptions());
             this.augmentRandom = root.derive("augment");
             if (resumedFrom != null) {
@@ -209,13 +209,23 @@ final class TrainerParts implements AutoCloseable {
         return list;
     }
 
-    private ReplayBuffer readReplay(Path file) {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            return ReplayBuffers.readState(in, config.replayBudget(), shape, numClasses, config.replayPolicy(),
-                    config.replayCodec());
-        } catch (IOException e) {
-            throw new DataException("could not read the replay buffer state " + file + ": " + e.getMessage(), e);
+    /** Reads the base, then applies each increment after it. */
+    private ReplayBuffer readReplay(List<Path> chain) {
+        ReplayBuffer buffer = null;
+        for (Path file : chain) {
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
+                    1 << 16))) {
+                if (buffer == null) {
+                    buffer = ReplayBuffers.readState(in, config.replayBudget(), shape, numClasses,
+                            config.replayPolicy(), config.replayCodec());
+                } else {
+                    ReplayBuffers.applyIncrement(in, buffer);
+                }
+            } catch (IOException e) {
+                throw new DataException("could not read the replay buffer state " + file + ": " + e.getMessage(), e);
+            }
         }
+        return buffer;
     }
 
     @Override

@@ -147,7 +147,7 @@ final class TrainerRun {
         state.augmentRandomState = p.augmentRandom.state();
         long[] newIds = Arrays.copyOf(ids, idCount);
         idCount = 0;
-        checkpoints.writeStreaming(p.network.copy(), p.replay::writeState, state.toBytes(ConfigFingerprint.of(p.config)),
+        checkpoints.writeStreaming(p.network.copy(), CheckpointStore.ReplayWriter.of(p.replay), state.toBytes(ConfigFingerprint.of(p.config)),
                 state.seen, state.positions, newIds, state.journalLength);
     }
 

@@ -61,7 +61,7 @@ class ReplayCheckpointTest {
                 7, 4); CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"),
                         dir.resolve("trained-ids.bin"), 2, CLOCK, (m, nanos) -> committed.add(m))) {
             Network copy = net.copy();
-            long heap = Allocations.bytesAllocatedBy(() -> store.writeStreaming(copy, buffer::writeState,
+            long heap = Allocations.bytesAllocatedBy(() -> store.writeStreaming(copy, CheckpointStore.ReplayWriter.of(buffer),
                     new byte[] {1}, 5, Map.of("train", 4L), new long[] {1, 2, 3, 4, 5}, 5));
             assertThat(heap).as("heap bytes allocated while streaming %d bytes of replay state", buffer.bytesUsed())
                     .isLessThan(buffer.bytesUsed() / 8);
@@ -101,7 +101,7 @@ class ReplayCheckpointTest {
                             }
                         })) {
             for (int c = 1; c <= 3; c++) {
-                store.writeStreaming(net.copy(), buffer::writeState, new byte[] {(byte) c}, c, Map.of("train",
+                store.writeStreaming(net.copy(), CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c, Map.of("train",
                         (long) c), new long[] {c}, c);
                 synchronized (committed) {
                     // when checkpoint c is queued, every earlier one is already durable
@@ -114,5 +114,79 @@ class ReplayCheckpointTest {
         try (Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
             assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".staging"))).isEmpty();
         }
+    }
+
+    @Test
+    void checkpointsAfterABaseWriteIncrementsAndTheChainRebuildsTheBufferExactly() throws Exception {
+        ReplayBuffer buffer = filled(ReplayCodec.RAW, "1MB");
+        ReplayBuffer twin = filled(ReplayCodec.RAW, "1MB");
+        SeededRandom stream = new SeededRandom(11);
+        Path checkpoints = dir.resolve("checkpoints");
+        List<Long> sizes = new ArrayList<>();
+        int chainLength = 0;
+        try (Network net = Networks.create(NetworkKind.SMALL_CNN, new Shape(1, 12, 12), 3, OptimizerSettings.defaults(),
+                7, 4); CheckpointStore store = new CheckpointStore(checkpoints, dir.resolve("trained-ids.bin"), 2,
+                        CLOCK, (m, nanos) -> { })) {
+            for (int c = 1; c <= CheckpointStore.MAX_INCREMENTS + 3; c++) {
+                for (int i = 0; i < 20; i++) {
+                    byte[] pixels = new byte[784];
+                    for (int p = 0; p < 784; p++) {
+                        pixels[p] = (byte) stream.nextInt(256);
+                    }
+                    int label = stream.nextInt(10);
+                    long id = 100_000L + c * 20L + i;
+                    buffer.offer(new Example(id, label, SHAPE, pixels, new StreamPosition("t", id)));
+                    twin.offer(new Example(id, label, SHAPE, pixels, new StreamPosition("t", id)));
+                }
+                store.writeStreaming(net.copy(), CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c,
+                        Map.of("train", (long) c), new long[] {c}, c);
+                store.awaitAll();
+                CheckpointStore.Found found = store.newest().orElseThrow();
+                int previousChain = chainLength;
+                List<Path> chain = found.replayChain();
+                chainLength = chain.size();
+                // the first checkpoint is a base; then MAX_INCREMENTS increments; then a base again
+                int expectedLength = c <= CheckpointStore.MAX_INCREMENTS + 1 ? c : c - CheckpointStore.MAX_INCREMENTS - 1;
+                assertThat(chain).as("replay chain of checkpoint %d", c).hasSize(expectedLength);
+                assertThat(chain.get(0).getFileName().toString()).isEqualTo(CheckpointStore.REPLAY);
+                assertThat(found.replay()).isEqualTo(chain.get(chain.size() - 1));
+                sizes.add(Files.size(found.replay()));
+                ReplayBuffer restored = null;
+                for (Path file : chain) {
+                    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                        if (restored == null) {
+                            restored = ReplayBuffers.readState(in, ByteSize.parse("1MB"), SHAPE, 10,
+                                    EvictionPolicy.CLASS_BALANCED, ReplayCodec.RAW);
+                        } else {
+                            ReplayBuffers.applyIncrement(in, restored);
+                        }
+                    }
+                }
+                assertThat(stateOf(restored)).as("buffer rebuilt from checkpoint %d's chain", c).isEqualTo(stateOf(twin));
+                try (Stream<Path> left = Files.list(checkpoints)) {
+                    List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
+                    // the two newest, plus the bases and increments their chains need: right after a new
+                    // base, the previous checkpoint's whole chain too
+                    int kept = chain.size() == 1 && c > 1 ? previousChain + 1 : Math.max(chain.size(), Math.min(c, 2));
+                    assertThat(names).as("checkpoints kept after %d", c)
+                            .contains(chain.get(0).getParent().getFileName().toString()).hasSize(kept);
+                    // only the two newest keep their model
+                    assertThat(names.stream().filter(n -> Files.exists(checkpoints.resolve(n)
+                            .resolve(CheckpointStore.MODEL)))).as("models kept after %d", c).hasSize(Math.min(c, 2));
+                }
+            }
+        }
+        long base = sizes.get(0);
+        assertThat(sizes.get(1)).as("an increment of 20 examples against a base of %d bytes", base)
+                .isLessThan(base / 20).isGreaterThan(20L * 784);
+        assertThat(sizes.get(CheckpointStore.MAX_INCREMENTS + 1)).as("the next base").isEqualTo(base);
+    }
+
+    private static byte[] stateOf(ReplayBuffer buffer) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            buffer.writeState(out);
+        }
+        return bytes.toByteArray();
     }
 }

@@ -30,7 +30,7 @@ class TrainerStateGoldenTest {
     }
 
     private static CheckpointManifest manifest(long seen, long journal) {
-        return new CheckpointManifest("ckpt-000002", Instant.EPOCH, seen, Map.of("train", 99L), journal, Map.of());
+        return new CheckpointManifest("ckpt-000002", Instant.EPOCH, seen, Map.of("train", 99L), journal, Map.of(), null);
     }
 
     @Test

@@ -162,6 +162,37 @@ public final class ReplayBuffers {
             throw new DataException("replay buffer state has format version " + version + " but this Coldstream reads"
                     + " versions " + ReplayStateFormat.VERSION_1 + " and " + ReplayStateFormat.VERSION + " only");
         }
+        readFingerprint(r, version >= 2, budget, shape, numClasses, policy, codec);
+        int savedCapacity = r.readInt("capacity");
+        long perEntry = bytesPerEntry(shape, policy, codec);
+        long legacy = budget.bytes() / perEntry;
+        if (savedCapacity < 1 || savedCapacity > legacy || savedCapacity > MAX_ENTRIES) {
+            throw r.corrupt("capacity was " + savedCapacity + " but budget, shape, policy and codec allow 1 to "
+                    + Math.min(legacy, MAX_ENTRIES));
+        }
+        int current = capacityOrZero(budget, shape, numClasses, policy, codec);
+        long perEntryNow = bytesPerEntry(shape, policy, codec);
+        long beforeIncrements = Math.min(MAX_ENTRIES, Math.max(0, budget.bytes()
+                - fixedBytesBeforeIncrements(shape, numClasses, budget.bytes() / perEntryNow, policy, codec))
+                / perEntryNow);
+        if (savedCapacity != current && savedCapacity != legacy && savedCapacity != beforeIncrements) {
+            throw r.corrupt("capacity was " + savedCapacity + " but budget, shape, policy and codec give " + current
+                    + " (or " + beforeIncrements + " before the bit per slot for increments, or " + legacy
+                    + " before fixed bytes were counted)");
+        }
+        checkFits(budget, shape, policy, codec, savedCapacity, Limits.current());
+        SlabReplayBuffer buffer = allocate(budget, shape, numClasses, policy, codec, savedCapacity,
+                new SeededRandom(0));
+        buffer.readState(r);
+        return buffer;
+    }
+
+    /**
+     * Reads the policy, codec (when the format has one), budget, shape and number of classes, and
+     * checks them against the current run's.
+     */
+    private static void readFingerprint(ReplayStateFormat.Reader r, boolean hasCodec, ByteSize budget, Shape shape,
+            int numClasses, EvictionPolicy policy, ReplayCodec codec) {
         String policyName = r.readAscii("policy name", ReplayStateFormat.MAX_POLICY_NAME_BYTES);
         EvictionPolicy savedPolicy = null;
         for (EvictionPolicy p : EvictionPolicy.values()) {
@@ -173,7 +204,7 @@ public final class ReplayBuffers {
             throw r.corrupt("policy was '" + policyName + "', which is not a policy this Coldstream knows");
         }
         ReplayCodec savedCodec = ReplayCodec.RAW;
-        if (version >= 2) {
+        if (hasCodec) {
             String codecName = r.readAscii("codec name", ReplayStateFormat.MAX_POLICY_NAME_BYTES);
             savedCodec = null;
             for (ReplayCodec c : ReplayCodec.values()) {
@@ -224,23 +255,45 @@ public final class ReplayBuffers {
         if (!differences.isEmpty()) {
             throw new ConfigurationException(differences);
         }
+    }
+
+    /**
+     * Applies an increment that {@link ReplayBuffer#writeIncrement} wrote to the buffer restored
+     * from the state (or the increment) written just before it, so that the buffer continues exactly
+     * where the writing one stood. The increment's fingerprint and capacity must be the buffer's.
+     * Every count and index read is checked before use, and the checksum at the end; on any failure
+     * the buffer is part-updated and must be discarded.
+     *
+     * @param in the increment, positioned at its magic number
+     * @param buffer a buffer returned by {@link #readState} (and earlier increments), not used since
+     * @throws ConfigurationException if the increment was written with another configuration
+     * @throws DataException if it is not an increment, is truncated or corrupt, or does not follow
+     *     the buffer's state
+     */
+    public static void applyIncrement(DataInput in, ReplayBuffer buffer) {
+        Objects.requireNonNull(in, "in");
+        if (!(Objects.requireNonNull(buffer, "buffer") instanceof SlabReplayBuffer slab)) {
+            throw new IllegalArgumentException("buffer " + buffer + " was not created by ReplayBuffers");
+        }
+        ReplayStateFormat.Reader r = new ReplayStateFormat.Reader(in);
+        int magic = r.readInt("magic number");
+        if (magic != ReplayStateFormat.INCREMENT_MAGIC) {
+            throw new DataException(String.format("not a replay buffer increment: it starts with 0x%08x but must"
+                    + " start with the magic number 0x%08x (\"CSRI\")", magic, ReplayStateFormat.INCREMENT_MAGIC));
+        }
+        int version = r.readInt("format version");
+        if (version != ReplayStateFormat.INCREMENT_VERSION) {
+            throw new DataException("replay buffer increment has format version " + version + " but this Coldstream"
+                    + " reads version " + ReplayStateFormat.INCREMENT_VERSION + " only");
+        }
+        readFingerprint(r, true, new ByteSize(buffer.budgetBytes()), buffer.shape(), buffer.numClasses(),
+                buffer.policy(), buffer.codec());
         int savedCapacity = r.readInt("capacity");
-        long perEntry = bytesPerEntry(shape, policy, codec);
-        long legacy = budget.bytes() / perEntry;
-        if (savedCapacity < 1 || savedCapacity > legacy || savedCapacity > MAX_ENTRIES) {
-            throw r.corrupt("capacity was " + savedCapacity + " but budget, shape, policy and codec allow 1 to "
-                    + Math.min(legacy, MAX_ENTRIES));
+        if (savedCapacity != buffer.capacity()) {
+            throw r.corrupt("capacity was " + savedCapacity + " but the buffer it applies to holds "
+                    + buffer.capacity());
         }
-        int current = capacityOrZero(budget, shape, numClasses, policy, codec);
-        if (savedCapacity != current && savedCapacity != legacy) {
-            throw r.corrupt("capacity was " + savedCapacity + " but budget, shape, policy and codec give " + current
-                    + " (or " + legacy + " before fixed bytes were counted)");
-        }
-        checkFits(budget, shape, policy, codec, savedCapacity, Limits.current());
-        SlabReplayBuffer buffer = allocate(budget, shape, numClasses, policy, codec, savedCapacity,
-                new SeededRandom(0));
-        buffer.readState(r);
-        return buffer;
+        slab.readIncrement(r);
     }
 
     /**
@@ -262,8 +315,9 @@ public final class ReplayBuffers {
      * The bytes a buffer of {@code capacity} entries allocates besides its entries: the per-class
      * arrays ({@code 16 * numClasses} for class-balanced: count, segment start, rank, by-count
      * order; {@code 4 * numClasses} for reservoir), {@value SlotStore#HEAP_BYTES_PER_CHUNK} heap
-     * bytes per direct-buffer chunk of up to 1 GiB, and {@value #HEAP_OBJECT_BYTES} bytes for the
-     * objects and array headers.
+     * bytes per direct-buffer chunk of up to 1 GiB, one bit per entry (in whole longs, plus their
+     * array's header) that marks the slots changed since the last checkpoint, and
+     * {@value #HEAP_OBJECT_BYTES} bytes for the objects and array headers.
      *
      * @param shape the example shape
      * @param numClasses the number of classes
@@ -273,6 +327,21 @@ public final class ReplayBuffers {
      * @return the fixed bytes, counted in the budget
      */
     public static long fixedBytes(Shape shape, int numClasses, long capacity, EvictionPolicy policy,
+            ReplayCodec codec) {
+        return fixedBytesBeforeIncrements(shape, numClasses, capacity, policy, codec)
+                + CHANGED_ARRAY_HEADER_BYTES + (long) Long.BYTES * changedWords(capacity);
+    }
+
+    /** Heap bytes of the changed-slot bit set's array header. */
+    private static final int CHANGED_ARRAY_HEADER_BYTES = 16;
+
+    /** @return the longs of a bit set with one bit per slot */
+    static int changedWords(long capacity) {
+        return (int) ((Math.max(1, capacity) + 63) / 64);
+    }
+
+    /** {@link #fixedBytes} before the buffer kept a bit per slot for increments (version 2 states up to then). */
+    private static long fixedBytesBeforeIncrements(Shape shape, int numClasses, long capacity, EvictionPolicy policy,
             ReplayCodec codec) {
         int perClass = switch (Objects.requireNonNull(policy, "policy")) {
             case CLASS_BALANCED -> ClassBalancedReplayBuffer.BYTES_PER_CLASS;
@@ -306,9 +375,8 @@ public final class ReplayBuffers {
         long payload = codec.payloadBytes(shape);
         int bookkeeping = bookkeepingBytesPerEntry(policy);
         long perEntry = payload + bookkeeping;
-        long upper = budget.bytes() / perEntry;
-        long fixed = fixedBytes(shape, numClasses, upper, policy, codec);
-        long capacity = Math.max(0, budget.bytes() - fixed) / perEntry;
+        long capacity = largest(budget.bytes(), perEntry, n -> fixedBytes(shape, numClasses, n, policy, codec));
+        long fixed = fixedBytes(shape, numClasses, Math.max(1, capacity), policy, codec);
         if (capacity < 1) {
             throw new ConfigurationException("replay.budget was '" + budget + "' (" + budget.bytes()
                     + " bytes) but one " + shape + " example needs " + perEntry + " bytes (" + payload
@@ -328,8 +396,22 @@ public final class ReplayBuffers {
     private static int capacityOrZero(ByteSize budget, Shape shape, int numClasses, EvictionPolicy policy,
             ReplayCodec codec) {
         long perEntry = bytesPerEntry(shape, policy, codec);
-        long fixed = fixedBytes(shape, numClasses, budget.bytes() / perEntry, policy, codec);
-        return (int) Math.min(MAX_ENTRIES, Math.max(0, budget.bytes() - fixed) / perEntry);
+        return (int) Math.min(MAX_ENTRIES, largest(budget.bytes(), perEntry,
+                n -> fixedBytes(shape, numClasses, n, policy, codec)));
+    }
+
+    /**
+     * The largest {@code n >= 0} with {@code n * perEntry + fixed(n) <= budget}, for a fixed-bytes
+     * function that does not decrease with {@code n}: the estimate from the fixed bytes of the most
+     * entries the budget could hold, raised while one more still fits.
+     */
+    private static long largest(long budget, long perEntry, java.util.function.LongUnaryOperator fixed) {
+        long upper = budget / perEntry;
+        long n = Math.max(0, budget - fixed.applyAsLong(upper)) / perEntry;
+        while (n < upper && (n + 1) * perEntry + fixed.applyAsLong(n + 1) <= budget) {
+            n++;
+        }
+        return n;
     }
 
     /** Refuses, before anything is allocated, storage that this JVM or machine cannot hold. */

@@ -24,6 +24,10 @@ final class ReplayStateFormat {
     static final int VERSION = 2;
     /** The first version, before codecs (every payload raw uint8); still read. */
     static final int VERSION_1 = 1;
+    /** {@code "CSRI"}: an increment of a replay buffer's state ({@link ReplayBuffer#writeIncrement}). */
+    static final int INCREMENT_MAGIC = 0x43535249;
+    /** The increment format this code writes and reads. */
+    static final int INCREMENT_VERSION = 1;
     /** The longest policy or codec name the format accepts. */
     static final int MAX_POLICY_NAME_BYTES = 64;
     static final int CHUNK_BYTES = 1 << 16;

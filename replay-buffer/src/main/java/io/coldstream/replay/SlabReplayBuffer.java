@@ -6,6 +6,7 @@ import io.coldstream.core.Shape;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -40,6 +41,14 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     private final int[] samplingOrder;
     /** Entries per label (fixed overhead). */
     final int[] classCounts;
+    /**
+     * One bit per slot, set when the slot is written and cleared when a state or increment is
+     * written (fixed overhead: {@code 8 * ceil(capacity / 64)} bytes); {@link #changedCount} bits set.
+     */
+    private final long[] changed;
+    private int changedCount;
+    /** {@link #offered} when the last state or increment was written or read: what an increment follows. */
+    private long offeredAtWrite;
 
     int size;
     private long offered;
@@ -60,6 +69,7 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         this.labels = new int[capacity];
         this.samplingOrder = new int[capacity];
         this.classCounts = new int[numClasses];
+        this.changed = new long[ReplayBuffers.changedWords(capacity)];
     }
 
     /**
@@ -88,8 +98,82 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     public final void writeState(DataOutput out) throws IOException {
         Objects.requireNonNull(out, "out");
         ReplayStateFormat.Writer w = new ReplayStateFormat.Writer(out);
-        w.writeInt(ReplayStateFormat.MAGIC);
-        w.writeInt(ReplayStateFormat.VERSION);
+        writeHeader(w, ReplayStateFormat.MAGIC, ReplayStateFormat.VERSION);
+        for (int first = 0; first < size;) {
+            int run = store.runFrom(first, size - first);
+            w.writeBytes(store.chunk(first), store.offset(first), run * store.slotBytes());
+            first += run;
+        }
+        w.writeInts(labels, 0, size);
+        w.writeInts(samplingOrder, 0, size);
+        writePolicyState(w);
+        w.finish();
+        clearChanged();
+    }
+
+    @Override
+    public final void writeIncrement(DataOutput out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        ReplayStateFormat.Writer w = new ReplayStateFormat.Writer(out);
+        writeHeader(w, ReplayStateFormat.INCREMENT_MAGIC, ReplayStateFormat.INCREMENT_VERSION);
+        w.writeLong(offeredAtWrite);
+        w.writeInt(changedCount);
+        for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
+            w.writeInt(slot);
+        }
+        int bytes = store.slotBytes();
+        for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
+            w.writeBytes(store.chunk(slot), store.offset(slot), bytes);
+        }
+        for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
+            w.writeInt(labels[slot]);
+        }
+        w.writeInts(samplingOrder, 0, size);
+        writePolicyState(w);
+        w.finish();
+        clearChanged();
+    }
+
+    @Override
+    public final int changedSinceWrite() {
+        return changedCount;
+    }
+
+    /** The first changed slot at or after {@code from}, or {@code -1}. */
+    private int nextChanged(int from) {
+        if (from >= capacity) {
+            return -1;
+        }
+        int word = from >>> 6;
+        long bits = changed[word] & (-1L << (from & 63));
+        while (bits == 0) {
+            if (++word == changed.length) {
+                return -1;
+            }
+            bits = changed[word];
+        }
+        return (word << 6) + Long.numberOfTrailingZeros(bits);
+    }
+
+    private void markChanged(int slot) {
+        long bit = 1L << (slot & 63);
+        int word = slot >>> 6;
+        if ((changed[word] & bit) == 0) {
+            changed[word] |= bit;
+            changedCount++;
+        }
+    }
+
+    private void clearChanged() {
+        Arrays.fill(changed, 0L);
+        changedCount = 0;
+        offeredAtWrite = offered;
+    }
+
+    /** The magic number, version, configuration fingerprint, capacity, counters, random state and size. */
+    private void writeHeader(ReplayStateFormat.Writer w, int magic, int version) throws IOException {
+        w.writeInt(magic);
+        w.writeInt(version);
         w.writeAscii(policy().cliName());
         w.writeAscii(codec.cliName());
         w.writeLong(budgetBytes);
@@ -102,15 +186,6 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         w.writeLong(evictions);
         w.writeLong(random.state());
         w.writeInt(size);
-        for (int first = 0; first < size;) {
-            int run = store.runFrom(first, size - first);
-            w.writeBytes(store.chunk(first), store.offset(first), run * store.slotBytes());
-            first += run;
-        }
-        w.writeInts(labels, 0, size);
-        w.writeInts(samplingOrder, 0, size);
-        writePolicyState(w);
-        w.finish();
     }
 
     /**
@@ -123,17 +198,7 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         long savedEvictions = in.readLong("evictions");
         long randomState = in.readLong("random state");
         int savedSize = in.readInt("size");
-        if (savedSize < 0 || savedSize > capacity) {
-            throw in.corrupt("size was " + savedSize + " but must be in [0, " + capacity + "]");
-        }
-        boolean countersValid = savedSize < capacity
-                ? savedOffered == savedSize && savedEvictions == 0
-                : savedOffered >= savedSize && savedEvictions >= 0 && savedEvictions <= savedOffered - savedSize;
-        if (!countersValid) {
-            throw in.corrupt("offered " + savedOffered + ", evictions " + savedEvictions + " and size " + savedSize
-                    + " (capacity " + capacity + ") do not fit together: a buffer that is not full has been offered"
-                    + " exactly size examples and evicted none; a full one has evicted at most offered - size");
-        }
+        requireCounters(in, savedOffered, savedEvictions, savedSize);
         for (int first = 0; first < savedSize;) {
             int run = store.runFrom(first, savedSize - first);
             in.readBytes(store.chunk(first), store.offset(first), run * store.slotBytes(), "payload");
@@ -155,6 +220,87 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         readPolicyState(in);
         in.finish();
         random.setState(randomState);
+        offeredAtWrite = offered;
+    }
+
+    /**
+     * Applies an increment whose header and fingerprint {@link ReplayBuffers#applyIncrement} has
+     * read and matched: the changed slots, then the whole arrays, each count and index checked
+     * before use, then the checksum. On a failure the buffer is left part-updated and must be
+     * discarded.
+     */
+    final void readIncrement(ReplayStateFormat.Reader in) {
+        long savedOffered = in.readLong("offered");
+        long savedEvictions = in.readLong("evictions");
+        long randomState = in.readLong("random state");
+        int savedSize = in.readInt("size");
+        requireCounters(in, savedOffered, savedEvictions, savedSize);
+        long follows = in.readLong("offered before the increment");
+        if (follows != offered) {
+            throw new io.coldstream.core.DataException("replay buffer increment follows a state with " + follows
+                    + " examples offered but the buffer it is applied to has " + offered + ": apply the base and"
+                    + " then each increment after it, in order");
+        }
+        if (savedSize < size || savedOffered < offered || savedEvictions < evictions) {
+            throw in.corrupt("size " + savedSize + ", offered " + savedOffered + " and evictions " + savedEvictions
+                    + " must not be below the state it applies to (" + size + ", " + offered + ", " + evictions
+                    + "): an increment applies to the state written just before it");
+        }
+        int m = in.readInt("changed slots");
+        if (m < savedSize - size || m > savedSize) {
+            throw in.corrupt("changed slots were " + m + " but must be in [" + (savedSize - size) + ", " + savedSize
+                    + "]: every slot added since the previous state is changed");
+        }
+        int[] slots = new int[m];
+        in.readInts(slots, 0, m, "changed slots");
+        for (int i = 0; i < m; i++) {
+            if (slots[i] < 0 || slots[i] >= savedSize || (i > 0 && slots[i] <= slots[i - 1])) {
+                throw in.corrupt("changed slot " + i + " was " + slots[i] + " but the changed slots must ascend"
+                        + " within [0, " + savedSize + ")");
+            }
+        }
+        if (m > 0 && savedSize > size && (m < savedSize - size || slots[m - (savedSize - size)] != size)) {
+            throw in.corrupt("the slots added since the previous state, [" + size + ", " + savedSize
+                    + "), must all be among the changed slots");
+        }
+        int bytes = store.slotBytes();
+        for (int slot : slots) {
+            in.readBytes(store.chunk(slot), store.offset(slot), bytes, "payload");
+        }
+        for (int slot : slots) {
+            int label = in.readInt("label");
+            if (label < 0 || label >= numClasses) {
+                throw in.corrupt("slot " + slot + " has label " + label + " but labels lie in [0, " + numClasses + ")");
+            }
+            labels[slot] = label;
+        }
+        Arrays.fill(classCounts, 0);
+        for (int slot = 0; slot < savedSize; slot++) {
+            classCounts[labels[slot]]++;
+        }
+        in.readInts(samplingOrder, 0, savedSize, "sampling order");
+        requirePermutation(in, samplingOrder, savedSize, "sampling order");
+        size = savedSize;
+        offered = savedOffered;
+        evictions = savedEvictions;
+        readPolicyState(in);
+        in.finish();
+        random.setState(randomState);
+        clearChanged();
+    }
+
+    private void requireCounters(ReplayStateFormat.Reader in, long savedOffered, long savedEvictions, int savedSize) {
+        if (savedSize < 0 || savedSize > capacity) {
+            throw in.corrupt("size was " + savedSize + " but must be in [0, " + capacity + "]");
+        }
+        boolean countersValid = savedSize < capacity
+                ? savedOffered == savedSize && savedEvictions == 0
+                : savedOffered >= savedSize && savedEvictions >= 0 && savedEvictions <= savedOffered - savedSize;
+        if (!countersValid) {
+            throw in.corrupt("offered " + savedOffered + ", evictions " + savedEvictions + " and size " + savedSize
+                    + " (capacity " + capacity + ") do not fit together: a buffer that is not full has been offered"
+                    + " exactly size examples and evicted none; a full one has evicted at most offered - size");
+        }
     }
 
     /** Checks that {@code values[0, n)} holds every int in {@code [0, n)} once. */
@@ -189,6 +335,7 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
             writePixels(slot, example.pixels());
             labels[slot] = label;
             samplingOrder[slot] = slot;
+            markChanged(slot);
             size = slot + 1;
             added(slot, label);
             return true;
@@ -200,6 +347,7 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     final void replace(int slot, byte[] pixels, int label) {
         writePixels(slot, pixels);
         labels[slot] = label;
+        markChanged(slot);
         evictions++;
     }
 

@@ -5,7 +5,9 @@ import static io.coldstream.replay.TestExamples.SHAPE;
 import static io.coldstream.replay.TestExamples.assertIntact;
 import static io.coldstream.replay.TestExamples.example;
 import static io.coldstream.replay.TestExamples.idAt;
+import static io.coldstream.replay.ReplayStates.apply;
 import static io.coldstream.replay.ReplayStates.assertLockstep;
+import static io.coldstream.replay.ReplayStates.incrementOf;
 import static io.coldstream.replay.ReplayStates.assertSameCounters;
 import static io.coldstream.replay.ReplayStates.drive;
 import static io.coldstream.replay.ReplayStates.restore;
@@ -58,7 +60,8 @@ abstract class ReplayBufferContractTest {
 
     /** A buffer whose budget is one byte short of room for {@code capacity + 1} entries. */
     final ReplayBuffer bufferWithCapacity(int capacity, int numClasses, long seed) {
-        ReplayBuffer buffer = buffer((capacity + 1) * bytesPerEntry() - 1 + fixedBytes(numClasses), numClasses, seed);
+        ReplayBuffer buffer = buffer((capacity + 1) * bytesPerEntry() - 1
+                + ReplayBuffers.fixedBytes(SHAPE, numClasses, capacity, policy(), ReplayCodec.RAW), numClasses, seed);
         assertThat(buffer.capacity()).isEqualTo(capacity);
         return buffer;
     }
@@ -75,16 +78,22 @@ abstract class ReplayBufferContractTest {
     @Test
     void capacityIsTheBudgetLessTheFixedBytesDividedByBytesPerEntryRoundedDown() {
         long fixed = fixedBytes(3);
+        // objects, one chunk, the per-class arrays, and the bit per slot for increments (one long
+        // and its array header up to 64 entries)
         assertThat(fixed).isEqualTo(ReplayBuffers.HEAP_OBJECT_BYTES + SlotStore.HEAP_BYTES_PER_CHUNK
-                + 3L * (policy() == EvictionPolicy.CLASS_BALANCED ? 16 : 4));
+                + 3L * (policy() == EvictionPolicy.CLASS_BALANCED ? 16 : 4) + 16 + 8);
+        assertThat(ReplayBuffers.fixedBytes(SHAPE, 3, 65, policy(), ReplayCodec.RAW)).isEqualTo(fixed + 8);
         for (long budget : new long[] {bytesPerEntry() + fixed, 1000, 4096, 65_537}) {
             ReplayBuffer buffer = buffer(budget, 3, 1);
+            long fixedNow = ReplayBuffers.fixedBytes(SHAPE, 3, buffer.capacity(), policy(), ReplayCodec.RAW);
             assertThat(buffer.budgetBytes()).isEqualTo(budget);
-            assertThat(buffer.fixedBytes()).isEqualTo(fixed);
-            assertThat(buffer.capacity()).isEqualTo((int) ((budget - fixed) / bytesPerEntry()));
-            assertThat(buffer.allocatedBytes()).isEqualTo(buffer.capacity() * buffer.bytesPerEntry() + fixed)
+            assertThat(buffer.fixedBytes()).isEqualTo(fixedNow);
+            assertThat(buffer.capacity()).isEqualTo((int) ((budget - fixedNow) / bytesPerEntry()));
+            assertThat(buffer.allocatedBytes()).isEqualTo(buffer.capacity() * buffer.bytesPerEntry() + fixedNow)
                     .isLessThanOrEqualTo(budget);
-            assertThat((buffer.capacity() + 1) * buffer.bytesPerEntry() + fixed).isGreaterThan(budget);
+            assertThat((buffer.capacity() + 1) * buffer.bytesPerEntry()
+                    + ReplayBuffers.fixedBytes(SHAPE, 3, buffer.capacity() + 1, policy(), ReplayCodec.RAW))
+                    .isGreaterThan(budget);
             assertThat(ReplayBuffers.capacity(new ByteSize(budget), SHAPE, 3, policy(), ReplayCodec.RAW))
                     .isEqualTo(buffer.capacity());
         }
@@ -420,6 +429,78 @@ abstract class ReplayBufferContractTest {
             assertLockstep(original, restored, stream, snapshotAt, 700);
             assertThat(stateOf(restored)).isEqualTo(stateOf(original));
         }
+    }
+
+    // ---- increments ----
+
+    @Test
+    void aBaseAndEveryIncrementAfterItRestoreExactlyWhatTheBufferHolds() {
+        // increments after 1, 7, 33 and 250 examples: filling, just full, long after
+        for (int every : new int[] {1, 7, 33, 250}) {
+            ReplayBuffer original = bufferWithCapacity(40, 6, 70 + every);
+            ReplayBuffer twin = bufferWithCapacity(40, 6, 70 + every);
+            SeededRandom stream = new SeededRandom(every);
+            SeededRandom twinStream = new SeededRandom(every);
+            ReplayBuffer restored = restore(stateOf(original), original);
+            int at = 0;
+            for (int round = 0; round < 8; round++) {
+                drive(original, stream, at, every);
+                drive(twin, twinStream, at, every);
+                at += every;
+                int changed = original.changedSinceWrite();
+                assertThat(changed).as("slots changed by %d offers", every).isBetween(0, Math.min(every, 40));
+                apply(incrementOf(original), restored);
+                assertThat(original.changedSinceWrite()).isZero();
+                assertThat(stateOf(restored)).as("increment %d of every %d examples", round, every)
+                        .isEqualTo(stateOf(twin));
+            }
+            assertLockstep(twin, restored, new SeededRandom(3), at, 300);
+        }
+    }
+
+    @Test
+    void anIncrementHoldsTheChangedSlotsAndTheWholeArraysOnly() {
+        ReplayBuffer buffer = bufferWithCapacity(50, 5, 21);
+        drive(buffer, new SeededRandom(21), 0, 400);
+        stateOf(buffer);
+        int nothingChanged = incrementOf(buffer).length;
+        drive(buffer, new SeededRandom(22), 400, 12);
+        int changed = buffer.changedSinceWrite();
+        assertThat(changed).isPositive();
+        assertThat(incrementOf(buffer).length - nothingChanged).as("bytes for %d changed slots", changed)
+                .isEqualTo(changed * (ELEMENTS + 2 * Integer.BYTES));
+        assertThat(nothingChanged).as("header and whole arrays of a full buffer of 50, against its state of %d",
+                stateOf(buffer).length).isLessThan(200 + 50 * (expectedBookkeepingBytes() - Integer.BYTES));
+    }
+
+    @Test
+    void anIncrementAppliedOutOfOrderOrDamagedIsRefused() {
+        ReplayBuffer buffer = bufferWithCapacity(30, 4, 31);
+        drive(buffer, new SeededRandom(31), 0, 100);
+        byte[] base = stateOf(buffer);
+        drive(buffer, new SeededRandom(32), 100, 20);
+        byte[] first = incrementOf(buffer);
+        drive(buffer, new SeededRandom(33), 120, 20);
+        byte[] second = incrementOf(buffer);
+
+        assertThatThrownBy(() -> apply(second, restore(base, buffer))).isInstanceOf(DataException.class)
+                .hasMessageContaining("follows a state with 120 examples offered but the buffer it is applied to has 100");
+        assertThatThrownBy(() -> apply(base, restore(base, buffer))).isInstanceOf(DataException.class)
+                .hasMessageContaining("not a replay buffer increment");
+        byte[] flipped = first.clone();
+        flipped[flipped.length / 2] ^= 1;
+        assertThatThrownBy(() -> apply(flipped, restore(base, buffer))).isInstanceOf(DataException.class);
+        byte[] cut = Arrays.copyOf(first, first.length - 9);
+        assertThatThrownBy(() -> apply(cut, restore(base, buffer))).isInstanceOf(DataException.class)
+                .hasMessageContaining("truncated");
+        ReplayBuffer other = ReplayBuffers.create(new ByteSize(buffer.budgetBytes() * 2), SHAPE, 4, policy(),
+                new SeededRandom(1));
+        assertThatThrownBy(() -> apply(first, other)).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("replay.budget");
+        ReplayBuffer restored = restore(base, buffer);
+        apply(first, restored);
+        apply(second, restored);
+        assertThat(stateOf(restored)).isEqualTo(stateOf(buffer));
     }
 
     @Test

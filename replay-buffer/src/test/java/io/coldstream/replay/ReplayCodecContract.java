@@ -107,8 +107,11 @@ abstract class ReplayCodecContract {
                 long perEntry = expectedPayloadBytes(MNIST) + (policy == EvictionPolicy.CLASS_BALANCED ? 12 : 8);
                 assertThat(buffer.codec()).isEqualTo(codec());
                 assertThat(buffer.payloadBytesPerEntry()).isEqualTo(expectedPayloadBytes(MNIST));
-                assertThat(buffer.capacity()).isEqualTo((int) ((budget.bytes() - buffer.fixedBytes()) / perEntry));
-                assertThat(buffer.allocatedBytes()).isLessThanOrEqualTo(budget.bytes());
+                // the most entries that fit with their fixed bytes: one more would not
+                assertThat(buffer.allocatedBytes()).isEqualTo(buffer.capacity() * perEntry + buffer.fixedBytes())
+                        .isLessThanOrEqualTo(budget.bytes());
+                assertThat((buffer.capacity() + 1) * perEntry + ReplayBuffers.fixedBytes(MNIST, 10,
+                        buffer.capacity() + 1, policy, codec())).isGreaterThan(budget.bytes());
             }
         }
     }

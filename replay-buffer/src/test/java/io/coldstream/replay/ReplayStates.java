@@ -31,6 +31,22 @@ final class ReplayStates {
         return bytes.toByteArray();
     }
 
+    /** @return what {@link ReplayBuffer#writeIncrement} writes for this buffer now */
+    static byte[] incrementOf(ReplayBuffer buffer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            buffer.writeIncrement(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a ByteArrayOutputStream does not fail", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Applies an increment to a restored buffer. */
+    static void apply(byte[] increment, ReplayBuffer restored) {
+        ReplayBuffers.applyIncrement(new DataInputStream(new ByteArrayInputStream(increment)), restored);
+    }
+
     /** Reads a state with the configuration of {@code like}. */
     static ReplayBuffer restore(byte[] state, ReplayBuffer like) {
         return restore(state, like.budgetBytes(), like.numClasses(), like.policy());
