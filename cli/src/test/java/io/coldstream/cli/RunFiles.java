@@ -53,10 +53,15 @@ final class RunFiles {
         }
     }
 
-    /** @return the checkpoint folders of the run, oldest first */
+    /**
+     * @return the checkpoint folders of the run that a resume can start from (they hold a model),
+     *     oldest first; folders kept only for the replay base or increment a newer checkpoint's
+     *     chain needs are left out
+     */
     static List<Path> checkpoints(Path out) throws IOException {
         try (Stream<Path> all = Files.list(out.resolve("checkpoints"))) {
-            return all.filter(p -> p.getFileName().toString().startsWith("ckpt-")).sorted().toList();
+            return all.filter(p -> p.getFileName().toString().startsWith("ckpt-"))
+                    .filter(p -> Files.exists(p.resolve(CheckpointStore.MODEL))).sorted().toList();
         }
     }
 
