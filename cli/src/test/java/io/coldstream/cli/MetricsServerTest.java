@@ -55,6 +55,12 @@ class MetricsServerTest {
             assertThat(samples).containsEntry("coldstream_examples_trained_examples_total{" + tags + "}", 5.0)
                     .containsEntry("coldstream_step_seconds_count{" + tags + "}", 5.0)
                     .containsEntry("coldstream_replay_entries{" + tags + "}", 5.0)
+                    .containsEntry("coldstream_replay_stored_bytes{codec=\"raw\",kind=\"payload\"," + tags + "}", 80.0)
+                    .containsEntry("coldstream_replay_stored_bytes{codec=\"raw\",kind=\"bookkeeping\"," + tags + "}",
+                            60.0)
+                    .containsEntry("coldstream_replay_stored_bytes{codec=\"raw\",kind=\"fixed\"," + tags + "}",
+                            (double) replay.fixedBytes())
+                    .containsEntry("coldstream_replay_entry_bytes{codec=\"raw\"," + tags + "}", 28.0)
                     .containsEntry("coldstream_replay_class_entries{class=\"1\"," + tags + "}", 2.0)
                     .containsEntry("coldstream_holdout_accuracy{" + tags + "}", 0.75)
                     .containsEntry("coldstream_prequential_accuracy{" + tags + ",window=\"recent\"}", 0.7)

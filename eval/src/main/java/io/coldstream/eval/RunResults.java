@@ -27,7 +27,8 @@ import java.util.Objects;
  * whose keys, in this order, are {@code examplesSeen}, {@code prequentialAccuracy}, {@code holdout}
  * (a list of {@code {examplesSeen, accuracy}}), {@code finalAccuracy}, {@code stepsPerSecond},
  * {@code wallSeconds}, {@code replay} ({@code entries}, {@code bytes}, {@code budgetBytes},
- * {@code evictions}, {@code classCounts}), {@code badRecords}, {@code parameterCount},
+ * {@code evictions}, {@code classCounts}, and when recorded {@code codec}, {@code payloadBytes},
+ * {@code bookkeepingBytes}, {@code fixedBytes}, {@code meanBytesPerEntry}), {@code badRecords}, {@code parameterCount},
  * {@code latestSnapshot}, {@code backend}, {@code threads}, {@code complete}, {@code resumed},
  * {@code configuration}, {@code badRecordReasons}, {@code skippedSteps} and {@code acceptedLosses}.
  *
@@ -66,13 +67,34 @@ import java.util.Objects;
  * @param acceptedLosses stream records known to be lost and accepted on resume (one line each, such as
  *     Kafka records deleted by retention before they were trained on, with the flag that accepted them);
  *     empty when none
+ * @param replayStorage how the replay buffer stores its entries and where its bytes go, or {@code null}
+ *     when not recorded (files written before it)
  */
 public record RunResults(long examplesSeen, double prequentialAccuracy, List<HoldoutPoint> holdout,
         double finalAccuracy, double stepsPerSecond, double wallSeconds, int replayEntries, long replayBytes,
         long replayBudgetBytes, long replayEvictions, List<Integer> replayClassCounts, long badRecords,
         long parameterCount, String latestSnapshot, String backend, int threads, Map<String, Object> configuration,
         boolean complete, boolean resumed, Map<String, Long> badRecordReasons, Map<String, Long> skippedSteps,
-        List<String> acceptedLosses) {
+        List<String> acceptedLosses, ReplayStorage replayStorage) {
+
+    /**
+     * Where the replay buffer's bytes go at the end of a run.
+     *
+     * @param codec the codec's name ({@code raw}, {@code quantized}, ...)
+     * @param payloadBytes the entries' stored payloads, off the heap
+     * @param bookkeepingBytes the entries' bookkeeping (labels, sampling order, class lists)
+     * @param fixedBytes what the buffer allocates besides its entries (per-class arrays, chunks,
+     *     the change bit set, object headers), counted in the budget
+     * @param meanBytesPerEntry payload and bookkeeping bytes per entry held, or {@code NaN} when empty
+     */
+    public record ReplayStorage(String codec, long payloadBytes, long bookkeepingBytes, long fixedBytes,
+            double meanBytesPerEntry) {
+
+        /** @throws NullPointerException if the codec is {@code null} */
+        public ReplayStorage {
+            Objects.requireNonNull(codec, "codec");
+        }
+    }
 
     /** The file name inside a run's output folder. */
     public static final String FILE_NAME = "results.json";
@@ -106,6 +128,19 @@ public record RunResults(long examplesSeen, double prequentialAccuracy, List<Hol
         badRecordReasons = counts("badRecordReasons", badRecordReasons);
         skippedSteps = counts("skippedSteps", skippedSteps);
         acceptedLosses = List.copyOf(Objects.requireNonNull(acceptedLosses, "acceptedLosses"));
+    }
+
+    /** Results of a run that recorded no replay storage. */
+    public RunResults(long examplesSeen, double prequentialAccuracy, List<HoldoutPoint> holdout,
+            double finalAccuracy, double stepsPerSecond, double wallSeconds, int replayEntries, long replayBytes,
+            long replayBudgetBytes, long replayEvictions, List<Integer> replayClassCounts, long badRecords,
+            long parameterCount, String latestSnapshot, String backend, int threads, Map<String, Object> configuration,
+            boolean complete, boolean resumed, Map<String, Long> badRecordReasons, Map<String, Long> skippedSteps,
+            List<String> acceptedLosses) {
+        this(examplesSeen, prequentialAccuracy, holdout, finalAccuracy, stepsPerSecond, wallSeconds, replayEntries,
+                replayBytes, replayBudgetBytes, replayEvictions, replayClassCounts, badRecords, parameterCount,
+                latestSnapshot, backend, threads, configuration, complete, resumed, badRecordReasons, skippedSteps,
+                acceptedLosses, null);
     }
 
     /** Results of a run that recorded no reasons, skipped steps or accepted losses. */
@@ -196,6 +231,13 @@ public record RunResults(long examplesSeen, double prequentialAccuracy, List<Hol
         replay.put("budgetBytes", count(replayBudgetBytes));
         replay.put("evictions", count(replayEvictions));
         replay.put("classCounts", replayClassCounts);
+        if (replayStorage != null) {
+            replay.put("codec", replayStorage.codec());
+            replay.put("payloadBytes", count(replayStorage.payloadBytes()));
+            replay.put("bookkeepingBytes", count(replayStorage.bookkeepingBytes()));
+            replay.put("fixedBytes", count(replayStorage.fixedBytes()));
+            replay.put("meanBytesPerEntry", finite(replayStorage.meanBytesPerEntry()));
+        }
         m.put("replay", replay);
         m.put("badRecords", count(badRecords));
         m.put("parameterCount", count(parameterCount));
@@ -279,7 +321,10 @@ public record RunResults(long examplesSeen, double prequentialAccuracy, List<Hol
                 f.intCount(root, "threads"), config, f.bool(root, "complete", true), f.bool(root, "resumed", false),
                 f.countMap(root, "badRecordReasons", "badRecordReasons"),
                 f.countMap(root, "skippedSteps", "skippedSteps"),
-                f.texts(root, "acceptedLosses", "acceptedLosses"));
+                f.texts(root, "acceptedLosses", "acceptedLosses"),
+                replay == null || f.text(replay, "codec") == null ? null : new ReplayStorage(f.text(replay, "codec"),
+                        f.count(replay, "payloadBytes"), f.count(replay, "bookkeepingBytes"),
+                        f.count(replay, "fixedBytes"), f.number(replay, "meanBytesPerEntry")));
     }
 
     private static List<HoldoutPoint> holdout(JsonFields f, JsonNode root) {

@@ -180,6 +180,27 @@ class RunResultsTest {
     }
 
     @Test
+    void theReplayStorageIsWrittenInTheReplayObjectAndReadBack() throws IOException {
+        RunResults.ReplayStorage storage = new RunResults.ReplayStorage("quantized", 21290L * 392,
+                21290L * 12, 3520, 404.0);
+        RunResults withStorage = new RunResults(GOLDEN.examplesSeen(), GOLDEN.prequentialAccuracy(), GOLDEN.holdout(),
+                GOLDEN.finalAccuracy(), GOLDEN.stepsPerSecond(), GOLDEN.wallSeconds(), GOLDEN.replayEntries(),
+                GOLDEN.replayBytes(), GOLDEN.replayBudgetBytes(), GOLDEN.replayEvictions(), GOLDEN.replayClassCounts(),
+                GOLDEN.badRecords(), GOLDEN.parameterCount(), GOLDEN.latestSnapshot(), GOLDEN.backend(),
+                GOLDEN.threads(), GOLDEN.configuration(), true, false, GOLDEN.badRecordReasons(),
+                GOLDEN.skippedSteps(), GOLDEN.acceptedLosses(), storage);
+        Path file = dir.resolve(RunResults.FILE_NAME);
+
+        withStorage.write(file);
+
+        assertThat(Files.readString(file)).contains("\"codec\" : \"quantized\"", "\"payloadBytes\" : 8345680",
+                "\"bookkeepingBytes\" : 255480", "\"fixedBytes\" : 3520", "\"meanBytesPerEntry\" : 404.0");
+        assertThat(RunResults.read(file)).isEqualTo(withStorage);
+        assertThat(RunResults.read(MetricsRecordTest.golden("results.json")).replayStorage())
+                .as("a file from before the storage was recorded").isNull();
+    }
+
+    @Test
     void rejectsAConfigurationThatIsNotPlainJson() {
         Map<String, Object> config = Map.of("replay", Map.of("budget", Path.of("16MB")));
 

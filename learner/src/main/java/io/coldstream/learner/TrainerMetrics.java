@@ -37,6 +37,8 @@ import org.bytedeco.javacpp.Pointer;
  *   <tr><td>coldstream.holdout.duration</td><td>timer</td><td>time of one holdout evaluation</td></tr>
  *   <tr><td>coldstream.replay.entries / .capacity / .bytes / .budget</td><td>gauges</td><td>buffer fill (bytes in base unit)</td></tr>
  *   <tr><td>coldstream.replay.class.entries</td><td>gauge, tag class</td><td>entries per class</td></tr>
+ *   <tr><td>coldstream.replay.stored.bytes</td><td>gauge, tags kind=payload|bookkeeping|fixed, codec</td><td>where the buffer's bytes go</td></tr>
+ *   <tr><td>coldstream.replay.entry.bytes</td><td>gauge, tag codec</td><td>bytes one entry costs (payload + bookkeeping)</td></tr>
  *   <tr><td>coldstream.replay.evictions</td><td>function counter</td><td>entries evicted</td></tr>
  *   <tr><td>coldstream.checkpoint.duration</td><td>timer</td><td>writing one checkpoint</td></tr>
  *   <tr><td>coldstream.bad.records</td><td>counter, tag reason</td><td>malformed records skipped</td></tr>
@@ -136,6 +138,21 @@ public final class TrainerMetrics {
                 .baseUnit("bytes").tags(tags).register(registry);
         Gauge.builder("coldstream.replay.budget", replay, ReplayBuffer::budgetBytes).description("byte budget")
                 .baseUnit("bytes").tags(tags).register(registry);
+        String codec = replay.codec().cliName();
+        long payload = replay.payloadBytesPerEntry();
+        long bookkeeping = replay.bytesPerEntry() - payload;
+        Gauge.builder("coldstream.replay.stored.bytes", replay, r -> (double) r.size() * payload)
+                .description("replay bytes by kind: entries' payloads (off the heap), their bookkeeping, fixed")
+                .baseUnit("bytes").tags(tags).tag("kind", "payload").tag("codec", codec).register(registry);
+        Gauge.builder("coldstream.replay.stored.bytes", replay, r -> (double) r.size() * bookkeeping)
+                .description("replay bytes by kind: entries' payloads (off the heap), their bookkeeping, fixed")
+                .baseUnit("bytes").tags(tags).tag("kind", "bookkeeping").tag("codec", codec).register(registry);
+        Gauge.builder("coldstream.replay.stored.bytes", replay, ReplayBuffer::fixedBytes)
+                .description("replay bytes by kind: entries' payloads (off the heap), their bookkeeping, fixed")
+                .baseUnit("bytes").tags(tags).tag("kind", "fixed").tag("codec", codec).register(registry);
+        Gauge.builder("coldstream.replay.entry.bytes", replay, ReplayBuffer::bytesPerEntry)
+                .description("bytes one entry costs: payload in its codec plus bookkeeping").baseUnit("bytes")
+                .tags(tags).tag("codec", codec).register(registry);
         FunctionCounter.builder("coldstream.replay.evictions", replay, ReplayBuffer::evictions)
                 .description("entries evicted").baseUnit("entries").tags(tags).register(registry);
         for (int c = 0; c < replay.numClasses(); c++) {

@@ -151,6 +151,14 @@ final class TrainerRun {
                 state.seen, state.positions, newIds, state.journalLength);
     }
 
+    private static RunResults.ReplayStorage storage(io.coldstream.replay.ReplayBuffer replay) {
+        long payload = replay.payloadBytesPerEntry();
+        long size = replay.size();
+        return new RunResults.ReplayStorage(replay.codec().cliName(), size * payload,
+                size * (replay.bytesPerEntry() - payload), replay.fixedBytes(),
+                size == 0 ? Double.NaN : (double) replay.bytesUsed() / size);
+    }
+
     private MetricsRecord line(MetricsRecord.Kind kind, Double holdoutAccuracy, List<Double> perClass) {
         SnapshotManifest latest = publisher.latest();
         return lines.line(kind, state.seen, loss, state.prequential, holdoutAccuracy, perClass, p.replay,
@@ -214,7 +222,7 @@ final class TrainerRun {
                 p.replay.size(), p.replay.bytesUsed(), p.replay.budgetBytes(), p.replay.evictions(), classCounts,
                 p.badRecords.count(), p.network.parameterCount(), latest == null ? null : latest.version(),
                 p.backend.summary(), p.backend.threads(), p.config.describe(), !stopped, p.resumedFrom != null,
-                state.badRecords, state.skippedSteps, AcceptedLosses.read(p.config.out()));
+                state.badRecords, state.skippedSteps, AcceptedLosses.read(p.config.out()), storage(p.replay));
         results.write(p.config.out().resolve(RunResults.FILE_NAME));
         listener.onFinish(results);
         return results;

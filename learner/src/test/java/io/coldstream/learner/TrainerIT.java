@@ -57,6 +57,13 @@ class TrainerIT {
         assertThat(result.holdout()).extracting(HoldoutPoint::examplesSeen).containsExactly(200L, 400L);
         assertThat(result.replayBytes()).isLessThanOrEqualTo(result.replayBudgetBytes());
         assertThat(result.replayEntries()).isEqualTo(400);
+        RunResults.ReplayStorage storage = result.replayStorage();
+        assertThat(storage.codec()).isEqualTo("raw");
+        assertThat(storage.bookkeepingBytes()).as("class-balanced: 12 bytes an entry").isEqualTo(400L * 12);
+        assertThat(storage.payloadBytes() + storage.bookkeepingBytes()).isEqualTo(result.replayBytes());
+        assertThat(storage.meanBytesPerEntry()).isEqualTo(result.replayBytes() / 400.0);
+        assertThat(storage.fixedBytes()).isPositive()
+                .isLessThanOrEqualTo(result.replayBudgetBytes() - result.replayBytes());
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(progress.size() - 1).examplesSeen()).isEqualTo(400);
 
