@@ -119,6 +119,39 @@ public final class CheckpointStore implements AutoCloseable {
             return manifest.replayChain().stream().map(folder.getParent()::resolve).toList();
         }
 
+        /**
+         * Rebuilds the replay buffer: reads the base of {@link #replayChain()}, then applies each
+         * increment after it, in order.
+         *
+         * @param budget the run's replay budget
+         * @param shape the run's example shape
+         * @param numClasses the run's number of classes
+         * @param policy the run's eviction policy
+         * @param codec the run's codec
+         * @return the buffer as it stood when this checkpoint was taken
+         * @throws DataException if a file cannot be read or is corrupt
+         * @throws io.coldstream.core.ConfigurationException if the settings differ from the checkpoint's
+         */
+        public ReplayBuffer readReplay(io.coldstream.core.ByteSize budget, io.coldstream.core.Shape shape,
+                int numClasses, io.coldstream.replay.EvictionPolicy policy, io.coldstream.replay.ReplayCodec codec) {
+            ReplayBuffer buffer = null;
+            for (Path file : replayChain()) {
+                try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+                        Files.newInputStream(file), 1 << 16))) {
+                    if (buffer == null) {
+                        buffer = io.coldstream.replay.ReplayBuffers.readState(in, budget, shape, numClasses, policy,
+                                codec);
+                    } else {
+                        io.coldstream.replay.ReplayBuffers.applyIncrement(in, buffer);
+                    }
+                } catch (IOException e) {
+                    throw new DataException("could not read the replay buffer state " + file + ": " + e.getMessage(),
+                            e);
+                }
+            }
+            return buffer;
+        }
+
         /** @return the trainer state */
         public Path trainer() {
             return folder.resolve(TRAINER);

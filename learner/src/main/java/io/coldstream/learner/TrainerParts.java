@@ -4,7 +4,6 @@ import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.core.ConfigurationException;
-import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
@@ -27,10 +26,6 @@ import io.coldstream.model.Networks;
 import io.coldstream.replay.ReplayBuffer;
 import io.coldstream.replay.ReplayBuffers;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -125,7 +120,8 @@ final class TrainerParts implements AutoCloseable {
             this.replay = resumedFrom == null
                     ? ReplayBuffers.create(config.replayBudget(), shape, numClasses, config.replayPolicy(),
                             config.replayCodec(), root.derive("replay"))
-                    : readReplay(resumedFrom.replayChain());
+                    : resumedFrom.readReplay(config.replayBudget(), shape, numClasses, config.replayPolicy(),
+                            config.replayCodec());
             this.augmentation = Augmentations.parse(config.augment(), config.augmentOptions());
             this.augmentRandom = root.derive("augment");
             if (resumedFrom != null) {
@@ -207,25 +203,6 @@ final class TrainerParts implements AutoCloseable {
             list.add(data.example(i, new StreamPosition(data.name(), i)));
         }
         return list;
-    }
-
-    /** Reads the base, then applies each increment after it. */
-    private ReplayBuffer readReplay(List<Path> chain) {
-        ReplayBuffer buffer = null;
-        for (Path file : chain) {
-            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file),
-                    1 << 16))) {
-                if (buffer == null) {
-                    buffer = ReplayBuffers.readState(in, config.replayBudget(), shape, numClasses,
-                            config.replayPolicy(), config.replayCodec());
-                } else {
-                    ReplayBuffers.applyIncrement(in, buffer);
-                }
-            } catch (IOException e) {
-                throw new DataException("could not read the replay buffer state " + file + ": " + e.getMessage(), e);
-            }
-        }
-        return buffer;
     }
 
     @Override

@@ -151,17 +151,8 @@ class ReplayCheckpointTest {
                 assertThat(chain.get(0).getFileName().toString()).isEqualTo(CheckpointStore.REPLAY);
                 assertThat(found.replay()).isEqualTo(chain.get(chain.size() - 1));
                 sizes.add(Files.size(found.replay()));
-                ReplayBuffer restored = null;
-                for (Path file : chain) {
-                    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-                        if (restored == null) {
-                            restored = ReplayBuffers.readState(in, ByteSize.parse("1MB"), SHAPE, 10,
-                                    EvictionPolicy.CLASS_BALANCED, ReplayCodec.RAW);
-                        } else {
-                            ReplayBuffers.applyIncrement(in, restored);
-                        }
-                    }
-                }
+                ReplayBuffer restored = found.readReplay(ByteSize.parse("1MB"), SHAPE, 10,
+                        EvictionPolicy.CLASS_BALANCED, ReplayCodec.RAW);
                 assertThat(stateOf(restored)).as("buffer rebuilt from checkpoint %d's chain", c).isEqualTo(stateOf(twin));
                 try (Stream<Path> left = Files.list(checkpoints)) {
                     List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
