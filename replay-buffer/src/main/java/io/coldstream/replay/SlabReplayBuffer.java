@@ -206,21 +206,9 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         }
         in.readInts(labels, 0, savedSize, "labels");
         for (int slot = 0; slot < savedSize; slot++) {
-            int label = labels[slot];
-            if (label < 0 || label >= numClasses) {
-                throw in.corrupt("slot " + slot + " has label " + label + " but labels lie in [0, " + numClasses + ")");
-            }
-            classCounts[label]++;
+            requireLabel(in, slot, labels[slot]);
         }
-        in.readInts(samplingOrder, 0, savedSize, "sampling order");
-        requirePermutation(in, samplingOrder, savedSize, "sampling order");
-        size = savedSize;
-        offered = savedOffered;
-        evictions = savedEvictions;
-        readPolicyState(in);
-        in.finish();
-        random.setState(randomState);
-        offeredAtWrite = offered;
+        readArraysAndFinish(in, savedSize, savedOffered, savedEvictions, randomState);
     }
 
     /**
@@ -268,12 +256,27 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
             in.readBytes(store.chunk(slot), store.offset(slot), bytes, "payload");
         }
         for (int slot : slots) {
-            int label = in.readInt("label");
-            if (label < 0 || label >= numClasses) {
-                throw in.corrupt("slot " + slot + " has label " + label + " but labels lie in [0, " + numClasses + ")");
-            }
-            labels[slot] = label;
+            labels[slot] = requireLabel(in, slot, in.readInt("label"));
         }
+        readArraysAndFinish(in, savedSize, savedOffered, savedEvictions, randomState);
+    }
+
+    /** @return {@code label}, checked to lie in {@code [0, numClasses)} */
+    private int requireLabel(ReplayStateFormat.Reader in, int slot, int label) {
+        if (label < 0 || label >= numClasses) {
+            throw in.corrupt("slot " + slot + " has label " + label + " but labels lie in [0, " + numClasses + ")");
+        }
+        return label;
+    }
+
+    /**
+     * What a state and an increment end with, once the labels of slots {@code [0, savedSize)} are in
+     * place: the class counts recounted from them, the sampling order and the policy's arrays read
+     * and checked, the counters set, the checksum checked, the random state set and the change
+     * tracking started afresh.
+     */
+    private void readArraysAndFinish(ReplayStateFormat.Reader in, int savedSize, long savedOffered,
+            long savedEvictions, long randomState) {
         Arrays.fill(classCounts, 0);
         for (int slot = 0; slot < savedSize; slot++) {
             classCounts[labels[slot]]++;
