@@ -93,10 +93,8 @@ public final class CheckpointStore implements AutoCloseable {
     private final BackgroundWriter<CheckpointManifest> writer;
     private long nextSequence;
     private volatile CheckpointManifest latest;
-    /** The replay chain of the newest checkpoint written or found, and the bytes of its base and increments. */
+    /** The replay chain of the newest checkpoint written or found, as in its manifest. */
     private List<String> chain = List.of();
-    private long chainBaseBytes;
-    private long chainIncrementBytes;
 
     /** What {@link #newest()} found. */
     public record Found(Path folder, CheckpointManifest manifest) {
@@ -204,8 +202,6 @@ public final class CheckpointStore implements AutoCloseable {
         String name = String.format("ckpt-%06d", nextSequence++);
         Map<String, Long> pos = Map.copyOf(positions);
         chain = List.of(name + "/" + REPLAY);
-        chainBaseBytes = replayState.length;
-        chainIncrementBytes = 0;
         try {
             writer.submit(() -> {
                 try (network) {
@@ -265,7 +261,7 @@ public final class CheckpointStore implements AutoCloseable {
             long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) {
         awaitAll(); // a failed previous checkpoint stops the run here, by the write-failure policy
         String name = String.format("ckpt-%06d", nextSequence++);
-        boolean base = chain.isEmpty() || chain.size() > MAX_INCREMENTS || chainIncrementBytes * 2 >= chainBaseBytes;
+        boolean base = needsBase();
         String file = base ? REPLAY : REPLAY_INCREMENT;
         Path staged = dir.resolve("." + name + "." + file + ".staging");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(staged),
@@ -276,22 +272,9 @@ public final class CheckpointStore implements AutoCloseable {
             throw new SnapshotException("could not write the replay state of checkpoint " + name + " to " + staged
                     + ": " + e.getMessage(), e);
         }
-        long bytes;
-        try {
-            bytes = Files.size(staged);
-        } catch (IOException e) {
-            network.close();
-            throw new SnapshotException("could not read the size of " + staged + ": " + e.getMessage(), e);
-        }
         List<String> newChain = new java.util.ArrayList<>(base ? List.of() : chain);
         newChain.add(name + "/" + file);
         chain = List.copyOf(newChain);
-        if (base) {
-            chainBaseBytes = bytes;
-            chainIncrementBytes = 0;
-        } else {
-            chainIncrementBytes += bytes;
-        }
         Map<String, Long> pos = Map.copyOf(positions);
         List<String> replayChain = chain;
         writer.submit(() -> {
@@ -301,6 +284,28 @@ public final class CheckpointStore implements AutoCloseable {
             }
         });
         return name;
+    }
+
+    /**
+     * Whether the next checkpoint writes a base: there is no chain yet, it holds
+     * {@link #MAX_INCREMENTS} increments, or its increments add up to half its base's bytes (read from
+     * the files, which are durable once the previous checkpoint is; a file that cannot be read asks
+     * for a base).
+     */
+    private boolean needsBase() {
+        if (chain.isEmpty() || chain.size() > MAX_INCREMENTS) {
+            return true;
+        }
+        try {
+            long base = Files.size(dir.resolve(chain.get(0)));
+            long increments = 0;
+            for (String entry : chain.subList(1, chain.size())) {
+                increments += Files.size(dir.resolve(entry));
+            }
+            return increments * 2 >= base;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Writes the replay buffer's whole state ({@code full}) or what changed since the previous checkpoint. */
@@ -439,17 +444,10 @@ public final class CheckpointStore implements AutoCloseable {
                     CheckpointManifest m = json.readValue(folder.resolve(MANIFEST).toFile(), CheckpointManifest.class);
                     cutJournal(m.journalLength());
                     latest = m;
-                    Found found = new Found(folder, m);
                     synchronized (this) {
                         chain = m.replayChain();
-                        List<Path> files = found.replayChain();
-                        chainBaseBytes = Files.size(files.get(0));
-                        chainIncrementBytes = 0;
-                        for (Path f : files.subList(1, files.size())) {
-                            chainIncrementBytes += Files.size(f);
-                        }
                     }
-                    return Optional.of(found);
+                    return Optional.of(new Found(folder, m));
                 }
                 LOG.warn("skipping checkpoint {}: {}", folder, problem);
             }
