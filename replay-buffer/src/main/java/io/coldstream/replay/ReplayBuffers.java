@@ -402,16 +402,24 @@ public final class ReplayBuffers {
 
     /**
      * The largest {@code n >= 0} with {@code n * perEntry + fixed(n) <= budget}, for a fixed-bytes
-     * function that does not decrease with {@code n}: the estimate from the fixed bytes of the most
-     * entries the budget could hold, raised while one more still fits.
+     * function that does not decrease with {@code n}: a binary search between the estimate from the
+     * fixed bytes of the most entries the budget could hold (which fits) and that most (a linear
+     * walk between them took a minute for a budget of {@code Long.MAX_VALUE} bytes).
      */
     private static long largest(long budget, long perEntry, java.util.function.LongUnaryOperator fixed) {
         long upper = budget / perEntry;
-        long n = Math.max(0, budget - fixed.applyAsLong(upper)) / perEntry;
-        while (n < upper && (n + 1) * perEntry + fixed.applyAsLong(n + 1) <= budget) {
-            n++;
+        long fits = Math.max(0, budget - fixed.applyAsLong(upper)) / perEntry;
+        long tooMany = upper + 1;
+        while (tooMany - fits > 1) {
+            long mid = fits + (tooMany - fits) / 2;
+            // mid <= upper, so mid * perEntry <= budget and the subtraction cannot overflow
+            if (fixed.applyAsLong(mid) <= budget - mid * perEntry) {
+                fits = mid;
+            } else {
+                tooMany = mid;
+            }
         }
-        return n;
+        return fits;
     }
 
     /** Refuses, before anything is allocated, storage that this JVM or machine cannot hold. */
