@@ -230,13 +230,15 @@ public final class CheckpointStore implements AutoCloseable {
     }
 
     /**
-     * Takes a checkpoint whose replay state is streamed to disk rather than gathered in memory, with
-     * at most one checkpoint pending: first waits until the previous checkpoint is written (so a
-     * step waits at most one checkpoint's write time, and only when checkpoints come faster than
-     * they can be written), then streams {@code replay} through a 64 KiB buffer into a hidden
-     * staging file in the checkpoint folder, on the calling thread (the bytes go to the page cache;
-     * fsync and checksums happen on the writer thread), then queues the rest as {@link #write} does.
-     * The replay state never exists as one array, so a buffer over 2 GiB can be checkpointed.
+     * Takes a checkpoint whose replay state is streamed to disk, off the calling thread, rather than
+     * gathered in memory, with at most one checkpoint pending. On the calling thread: waits until
+     * the previous checkpoint is written (so a step waits only when checkpoints come faster than
+     * they can be written, and then at most one checkpoint's write time), then captures the replay
+     * buffer ({@link ReplayBuffer#captureState}: copies of its per-entry arrays, not of its payloads).
+     * On the writer thread: streams the capture through a 64 KiB buffer into the checkpoint's
+     * temporary folder while training goes on (a slot that training overwrites before it is
+     * written is first copied aside, see there), then the rest as {@link #write} does. The replay
+     * state never exists as one array, so a buffer over 2 GiB can be checkpointed.
      *
      * <p>Incremental: the replay file is a whole state (a base) for the first checkpoint, after
      * {@link #MAX_INCREMENTS} increments, or once the increments since the base add up to half the
@@ -247,42 +249,55 @@ public final class CheckpointStore implements AutoCloseable {
      * an older checkpoint, only its replay file and manifest).
      *
      * @param network a private copy of the model with its optimiser state
-     * @param replay writes the replay buffer's whole state or its increment, called once on this
-     *     thread before returning
+     * @param replay captures the replay buffer's whole state or its increment, called once on this
+     *     thread before returning; the capture is written on the writer thread
      * @param trainerState the trainer's state
      * @param examplesSeen examples trained on
      * @param positions per partition, the offset of the last example included
      * @param newIds ids of the examples trained on since the previous checkpoint, in order
      * @param journalLength the journal's length once {@code newIds} are appended
      * @return the checkpoint's name
-     * @throws SnapshotException if the previous checkpoint failed or the staging file cannot be written
+     * @throws SnapshotException if the previous checkpoint failed
      */
     synchronized String writeStreaming(Network network, ReplayWriter replay, byte[] trainerState,
             long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) {
-        awaitAll(); // a failed previous checkpoint stops the run here, by the write-failure policy
+        try {
+            awaitAll(); // a failed previous checkpoint stops the run here, by the write-failure policy
+        } catch (SnapshotException e) {
+            network.close();
+            throw e;
+        }
         String name = String.format("ckpt-%06d", nextSequence++);
         boolean base = needsBase();
         String file = base ? REPLAY : REPLAY_INCREMENT;
-        Path staged = dir.resolve("." + name + "." + file + ".staging");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(staged),
-                1 << 16))) {
-            replay.write(out, base);
-        } catch (IOException e) {
+        ReplayBuffer.PendingWrite capture;
+        try {
+            capture = replay.capture(base);
+        } catch (RuntimeException e) {
             network.close();
-            throw new SnapshotException("could not write the replay state of checkpoint " + name + " to " + staged
-                    + ": " + e.getMessage(), e);
+            throw e;
         }
         List<String> newChain = new java.util.ArrayList<>(base ? List.of() : chain);
         newChain.add(name + "/" + file);
         chain = List.copyOf(newChain);
         Map<String, Long> pos = Map.copyOf(positions);
         List<String> replayChain = chain;
-        writer.submit(() -> {
-            try (network) {
-                return writeNow(name, network, target -> Files.move(staged, target), file, replayChain, trainerState,
-                        examplesSeen, pos, newIds, journalLength);
-            }
-        });
+        try {
+            writer.submit(() -> {
+                try (network; capture) {
+                    return writeNow(name, network, target -> {
+                        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                                Files.newOutputStream(target), 1 << 16))) {
+                            capture.writeTo(out);
+                        }
+                    }, file, replayChain, trainerState, examplesSeen, pos, newIds, journalLength);
+                }
+            });
+        } catch (SnapshotException e) {
+            capture.close();
+            network.close();
+            throw stopping(e);
+        }
         return name;
     }
 
@@ -308,20 +323,14 @@ public final class CheckpointStore implements AutoCloseable {
         }
     }
 
-    /** Writes the replay buffer's whole state ({@code full}) or what changed since the previous checkpoint. */
+    /** Captures the replay buffer's whole state ({@code full}) or what changed since the previous checkpoint. */
     @FunctionalInterface
     interface ReplayWriter {
-        void write(DataOutputStream out, boolean full) throws IOException;
+        ReplayBuffer.PendingWrite capture(boolean full);
 
-        /** @return a writer of the buffer's {@linkplain ReplayBuffer#writeState state} or {@linkplain ReplayBuffer#writeIncrement increment} */
+        /** @return a capturer of the buffer's {@linkplain ReplayBuffer#captureState state} or {@linkplain ReplayBuffer#captureIncrement increment} */
         static ReplayWriter of(ReplayBuffer buffer) {
-            return (out, full) -> {
-                if (full) {
-                    buffer.writeState(out);
-                } else {
-                    buffer.writeIncrement(out);
-                }
-            };
+            return full -> full ? buffer.captureState() : buffer.captureIncrement();
         }
     }
 

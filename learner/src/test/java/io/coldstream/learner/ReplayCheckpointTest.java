@@ -112,7 +112,7 @@ class ReplayCheckpointTest {
         }
         assertThat(committed).containsExactly("ckpt-000001", "ckpt-000002", "ckpt-000003");
         try (Stream<Path> left = Files.list(dir.resolve("checkpoints"))) {
-            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".staging"))).isEmpty();
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("."))).as("hidden temporary files").isEmpty();
         }
     }
 
@@ -171,6 +171,37 @@ class ReplayCheckpointTest {
         assertThat(sizes.get(1)).as("an increment of 20 examples against a base of %d bytes", base)
                 .isLessThan(base / 20).isGreaterThan(20L * 784);
         assertThat(sizes.get(CheckpointStore.MAX_INCREMENTS + 1)).as("the next base").isEqualTo(base);
+    }
+
+    @Test
+    void trainingGoesOnWhileTheReplayFileIsWrittenAndTheCheckpointHoldsTheBufferAsCaptured() throws Exception {
+        ReplayBuffer buffer = filled(ReplayCodec.QUANTIZED, "2MB");
+        ReplayBuffer twin = filled(ReplayCodec.QUANTIZED, "2MB");
+        SeededRandom stream = new SeededRandom(12);
+        try (Network net = Networks.create(NetworkKind.SMALL_CNN, new Shape(1, 12, 12), 3, OptimizerSettings.defaults(),
+                7, 4); CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"),
+                        dir.resolve("trained-ids.bin"), 2, CLOCK, (m, nanos) -> { })) {
+            for (int c = 1; c <= 4; c++) {
+                store.writeStreaming(net.copy(), CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c,
+                        Map.of("train", (long) c), new long[] {c}, c);
+                byte[] captured = stateOf(twin);
+                for (int i = 0; i < 300; i++) { // while the checkpoint is being written
+                    byte[] pixels = new byte[784];
+                    for (int p = 0; p < 784; p++) {
+                        pixels[p] = (byte) stream.nextInt(256);
+                    }
+                    int label = stream.nextInt(10);
+                    long id = 200_000L + c * 300L + i;
+                    buffer.offer(new Example(id, label, SHAPE, pixels, new StreamPosition("t", id)));
+                    twin.offer(new Example(id, label, SHAPE, pixels, new StreamPosition("t", id)));
+                }
+                store.awaitAll();
+                ReplayBuffer restored = store.newest().orElseThrow().readReplay(ByteSize.parse("2MB"), SHAPE, 10,
+                        EvictionPolicy.CLASS_BALANCED, ReplayCodec.QUANTIZED);
+                assertThat(stateOf(restored)).as("checkpoint %d against the buffer when it was taken", c)
+                        .isEqualTo(captured);
+            }
+        }
     }
 
     private static byte[] stateOf(ReplayBuffer buffer) throws java.io.IOException {

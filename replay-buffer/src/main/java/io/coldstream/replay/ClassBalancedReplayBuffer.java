@@ -2,7 +2,7 @@ package io.coldstream.replay;
 
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
-import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * {@link EvictionPolicy#CLASS_BALANCED}: when full, replace a uniformly random entry of a largest
@@ -84,9 +84,8 @@ final class ClassBalancedReplayBuffer extends SlabReplayBuffer {
      * the inverse of {@link #byCount}, so both are rebuilt on reading.
      */
     @Override
-    void writePolicyState(ReplayStateFormat.Writer out) throws IOException {
-        out.writeInts(members, 0, size);
-        out.writeInts(byCount, 0, numClasses);
+    int[][] copyPolicyArrays() {
+        return new int[][] {Arrays.copyOf(members, size), Arrays.copyOf(byCount, numClasses)};
     }
 
     @Override

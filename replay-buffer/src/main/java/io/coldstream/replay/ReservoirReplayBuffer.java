@@ -2,7 +2,6 @@ package io.coldstream.replay;
 
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
-import java.io.IOException;
 
 /**
  * {@link EvictionPolicy#RESERVOIR}: Vitter's Algorithm R ("Random Sampling with a Reservoir",
@@ -47,8 +46,8 @@ final class ReservoirReplayBuffer extends SlabReplayBuffer {
 
     /** Nothing beyond the shared state: labels, sampling order, counters and the random state. */
     @Override
-    void writePolicyState(ReplayStateFormat.Writer out) throws IOException {
-        // Algorithm R keeps no state of its own.
+    int[][] copyPolicyArrays() {
+        return new int[0][]; // Algorithm R keeps no state of its own.
     }
 
     @Override

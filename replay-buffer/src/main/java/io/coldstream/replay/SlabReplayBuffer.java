@@ -49,6 +49,11 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     private int changedCount;
     /** {@link #offered} when the last state or increment was written or read: what an increment follows. */
     private long offeredAtWrite;
+    /**
+     * The newest capture, until the owner thread has seen it finish ({@link #settleCapture}); only the
+     * owner thread writes this field.
+     */
+    private Capture capture;
 
     int size;
     private long offered;
@@ -85,11 +90,14 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
      */
     abstract boolean offerWhenFull(byte[] pixels, int label, long index);
 
-    /** Writes the policy's own arrays, after the shared state (format on {@link ReplayBuffer#writeState}). */
-    abstract void writePolicyState(ReplayStateFormat.Writer out) throws IOException;
+    /**
+     * Copies of the policy's own arrays, written after the shared state in this order (format on
+     * {@link ReplayBuffer#writeState}).
+     */
+    abstract int[][] copyPolicyArrays();
 
     /**
-     * Reads and checks what {@link #writePolicyState} wrote, into this buffer whose shared state
+     * Reads and checks what {@link #copyPolicyArrays} captured, into this buffer whose shared state
      * ({@link #labels}, {@link #classCounts}, {@link #size}) has just been restored.
      */
     abstract void readPolicyState(ReplayStateFormat.Reader in);
@@ -97,45 +105,73 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     @Override
     public final void writeState(DataOutput out) throws IOException {
         Objects.requireNonNull(out, "out");
-        ReplayStateFormat.Writer w = new ReplayStateFormat.Writer(out);
-        writeHeader(w, ReplayStateFormat.MAGIC, ReplayStateFormat.VERSION);
-        for (int first = 0; first < size;) {
-            int run = store.runFrom(first, size - first);
-            w.writeBytes(store.chunk(first), store.offset(first), run * store.slotBytes());
-            first += run;
+        try (PendingWrite write = captureState()) {
+            write.writeTo(out);
         }
-        w.writeInts(labels, 0, size);
-        w.writeInts(samplingOrder, 0, size);
-        writePolicyState(w);
-        w.finish();
-        clearChanged();
     }
 
     @Override
     public final void writeIncrement(DataOutput out) throws IOException {
         Objects.requireNonNull(out, "out");
-        ReplayStateFormat.Writer w = new ReplayStateFormat.Writer(out);
-        writeHeader(w, ReplayStateFormat.INCREMENT_MAGIC, ReplayStateFormat.INCREMENT_VERSION);
-        w.writeLong(offeredAtWrite);
-        w.writeInt(changedCount);
-        for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
-            w.writeInt(slot);
+        try (PendingWrite write = captureIncrement()) {
+            write.writeTo(out);
         }
-        int bytes = store.slotBytes();
-        for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
-            w.writeBytes(store.chunk(slot), store.offset(slot), bytes);
+    }
+
+    @Override
+    public final PendingWrite captureState() {
+        return capture(true);
+    }
+
+    @Override
+    public final PendingWrite captureIncrement() {
+        return capture(false);
+    }
+
+    private Capture capture(boolean full) {
+        settleCapture();
+        if (capture != null) {
+            throw new IllegalStateException("a previous capture of this replay buffer is still being written; wait for"
+                    + " it before capturing again");
         }
-        for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
-            w.writeInt(labels[slot]);
+        Capture c = new Capture(full);
+        long[] bits = changed.clone();
+        c.changedBefore = bits;
+        c.changedCountBefore = changedCount;
+        c.offeredAtWriteBefore = offeredAtWrite;
+        Arrays.fill(changed, 0L);
+        changedCount = 0;
+        offeredAtWrite = offered;
+        capture = c;
+        return c;
+    }
+
+    /**
+     * On the owner thread: forgets a finished capture; one that failed or was abandoned gives its
+     * changed slots back, so that the next increment follows the last write that succeeded.
+     */
+    private void settleCapture() {
+        Capture c = capture;
+        if (c == null || !c.done) {
+            return;
         }
-        w.writeInts(samplingOrder, 0, size);
-        writePolicyState(w);
-        w.finish();
-        clearChanged();
+        capture = null;
+        if (c.failed) {
+            for (int w = 0; w < changed.length; w++) {
+                changed[w] |= c.changedBefore[w];
+            }
+            int count = 0;
+            for (long word : changed) {
+                count += Long.bitCount(word);
+            }
+            changedCount = count;
+            offeredAtWrite = c.offeredAtWriteBefore;
+        }
     }
 
     @Override
     public final int changedSinceWrite() {
+        settleCapture();
         return changedCount;
     }
 
@@ -171,7 +207,8 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     }
 
     /** The magic number, version, configuration fingerprint, capacity, counters, random state and size. */
-    private void writeHeader(ReplayStateFormat.Writer w, int magic, int version) throws IOException {
+    private void writeHeader(ReplayStateFormat.Writer w, int magic, int version, long offeredNow, long evictionsNow,
+            long randomState, int sizeNow) throws IOException {
         w.writeInt(magic);
         w.writeInt(version);
         w.writeAscii(policy().cliName());
@@ -182,10 +219,10 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
         w.writeInt(shape.width());
         w.writeInt(numClasses);
         w.writeInt(capacity);
-        w.writeLong(offered);
-        w.writeLong(evictions);
-        w.writeLong(random.state());
-        w.writeInt(size);
+        w.writeLong(offeredNow);
+        w.writeLong(evictionsNow);
+        w.writeLong(randomState);
+        w.writeInt(sizeNow);
     }
 
     /**
@@ -383,6 +420,10 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
     }
 
     private void writePixels(int slot, byte[] pixels) {
+        Capture c = capture;
+        if (c != null && !c.done) {
+            c.beforeOverwrite(slot);
+        }
         ByteBuffer chunk = store.chunk(slot);
         codec.encode(pixels, chunk, store.offset(slot), shape);
     }
@@ -466,5 +507,209 @@ abstract class SlabReplayBuffer implements ReplayBuffer {
                 + ", shape=" + shape + ", size=" + size
                 + ", capacity=" + capacity + ", bytesPerEntry=" + bytesPerEntry + ", budgetBytes=" + budgetBytes
                 + ", offered=" + offered + ", evictions=" + evictions + "]";
+    }
+
+    /**
+     * A state or increment captured on the owner thread: the counters, random state and the copies
+     * of the per-entry arrays are taken at once; the payloads stay in the store and are read by the
+     * writing thread in batches, under this object's lock, with copy on write for a slot that the
+     * owner overwrites before the write has read it ({@link #beforeOverwrite}).
+     */
+    private final class Capture implements PendingWrite {
+
+        private final boolean full;
+        private final long offeredNow = offered;
+        private final long evictionsNow = evictions;
+        private final long randomState = random.state();
+        private final int sizeNow = size;
+        /** For an increment, the offered count of the state it follows. */
+        private final long follows = offeredAtWrite;
+        /** For an increment, the changed slots, ascending; {@code null} for a state (slots {@code [0, sizeNow)}). */
+        private final int[] slots;
+        /** How many payloads the write holds: {@code sizeNow} or {@code slots.length}. */
+        private final int count;
+        /** The labels in payload order. */
+        private final int[] labelsNow;
+        private final int[] orderNow;
+        private final int[][] policyNow;
+        /** The change tracking before the capture, given back if the capture fails. */
+        long[] changedBefore;
+        int changedCountBefore;
+        long offeredAtWriteBefore;
+
+        /** How many payloads (in payload order) the writer has read; guarded by this. */
+        private int progress;
+        /** Payload positions whose bytes were set aside, one bit each; guarded by this. */
+        private long[] preservedBits;
+        /** Payload positions of the bytes set aside, in pool order; guarded by this. */
+        private int[] preservedAt;
+        private byte[] pool;
+        private int preservedCount;
+        private boolean started;
+        volatile boolean done;
+        volatile boolean failed;
+
+        Capture(boolean full) {
+            this.full = full;
+            if (full) {
+                slots = null;
+                count = sizeNow;
+                labelsNow = Arrays.copyOf(labels, sizeNow);
+            } else {
+                slots = new int[changedCount];
+                int i = 0;
+                for (int slot = nextChanged(0); slot >= 0; slot = nextChanged(slot + 1)) {
+                    slots[i++] = slot;
+                }
+                count = slots.length;
+                labelsNow = new int[count];
+                for (int j = 0; j < count; j++) {
+                    labelsNow[j] = labels[slots[j]];
+                }
+            }
+            orderNow = Arrays.copyOf(samplingOrder, sizeNow);
+            policyNow = copyPolicyArrays();
+        }
+
+        @Override
+        public boolean full() {
+            return full;
+        }
+
+        /** @return the payload position of {@code slot} in this write, or -1 if it holds none */
+        private int positionOf(int slot) {
+            if (slots == null) {
+                return slot < sizeNow ? slot : -1;
+            }
+            int at = Arrays.binarySearch(slots, slot);
+            return at >= 0 ? at : -1;
+        }
+
+        private int slotAt(int position) {
+            return slots == null ? position : slots[position];
+        }
+
+        /**
+         * On the owner thread, before {@code slot} is overwritten: sets its captured bytes aside if
+         * the write has not read them yet; waits for the write to pass the slot when the pool is full.
+         */
+        synchronized void beforeOverwrite(int slot) {
+            int position = positionOf(slot);
+            if (done || position < progress) {
+                return;
+            }
+            if (preservedBits == null) {
+                int slotBytes = store.slotBytes();
+                int poolSlots = (int) Math.min(count, Math.max(16, POOL_BYTES / slotBytes));
+                preservedBits = new long[ReplayBuffers.changedWords(count)];
+                preservedAt = new int[poolSlots];
+                pool = new byte[poolSlots * slotBytes];
+            }
+            if ((preservedBits[position >>> 6] & (1L << (position & 63))) != 0) {
+                return; // already set aside: the captured bytes are the first ones
+            }
+            boolean interrupted = false;
+            while (preservedCount == preservedAt.length && !done && position >= progress) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (done || position < progress) {
+                return;
+            }
+            int slotBytes = store.slotBytes();
+            store.chunk(slot).get(store.offset(slot), pool, preservedCount * slotBytes, slotBytes);
+            preservedAt[preservedCount++] = position;
+            preservedBits[position >>> 6] |= 1L << (position & 63);
+        }
+
+        /** Under the lock: copies payloads {@code [from, from + n)} into {@code batch} and marks them read. */
+        private synchronized void read(int from, int n, byte[] batch) {
+            int slotBytes = store.slotBytes();
+            for (int i = 0; i < n; i++) {
+                int position = from + i;
+                if (preservedBits != null && (preservedBits[position >>> 6] & (1L << (position & 63))) != 0) {
+                    int p = 0;
+                    while (preservedAt[p] != position) {
+                        p++;
+                    }
+                    System.arraycopy(pool, p * slotBytes, batch, i * slotBytes, slotBytes);
+                } else {
+                    int slot = slotAt(position);
+                    store.chunk(slot).get(store.offset(slot), batch, i * slotBytes, slotBytes);
+                }
+            }
+            progress = from + n;
+            notifyAll();
+        }
+
+        @Override
+        public void writeTo(DataOutput out) throws IOException {
+            Objects.requireNonNull(out, "out");
+            synchronized (this) {
+                if (started || done) {
+                    throw new IllegalStateException("this replay buffer capture was already written or closed");
+                }
+                started = true;
+            }
+            boolean ok = false;
+            try {
+                ReplayStateFormat.Writer w = new ReplayStateFormat.Writer(out);
+                if (full) {
+                    writeHeader(w, ReplayStateFormat.MAGIC, ReplayStateFormat.VERSION, offeredNow, evictionsNow,
+                            randomState, sizeNow);
+                } else {
+                    writeHeader(w, ReplayStateFormat.INCREMENT_MAGIC, ReplayStateFormat.INCREMENT_VERSION, offeredNow,
+                            evictionsNow, randomState, sizeNow);
+                    w.writeLong(follows);
+                    w.writeInt(count);
+                    w.writeInts(slots, 0, count);
+                }
+                int slotBytes = store.slotBytes();
+                int perBatch = Math.max(1, ReplayStateFormat.CHUNK_BYTES / slotBytes);
+                byte[] batch = new byte[Math.min(perBatch, Math.max(1, count)) * slotBytes];
+                for (int from = 0; from < count;) {
+                    int n = Math.min(perBatch, count - from);
+                    read(from, n, batch);
+                    w.writeBytes(batch, 0, n * slotBytes);
+                    from += n;
+                }
+                w.writeInts(labelsNow, 0, count);
+                w.writeInts(orderNow, 0, sizeNow);
+                for (int[] array : policyNow) {
+                    w.writeInts(array, 0, array.length);
+                }
+                w.finish();
+                ok = true;
+            } finally {
+                finish(!ok);
+            }
+        }
+
+        private synchronized void finish(boolean failedWrite) {
+            if (done) {
+                return;
+            }
+            failed = failedWrite;
+            done = true;
+            pool = null;
+            notifyAll();
+        }
+
+        @Override
+        public void close() {
+            boolean unwritten;
+            synchronized (this) {
+                unwritten = !started;
+            }
+            if (unwritten) {
+                finish(true);
+            }
+        }
     }
 }

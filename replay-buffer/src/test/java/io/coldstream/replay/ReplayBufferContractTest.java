@@ -503,6 +503,127 @@ abstract class ReplayBufferContractTest {
         assertThat(stateOf(restored)).isEqualTo(stateOf(buffer));
     }
 
+    // ---- captures written on another thread ----
+
+    @Test
+    void aCaptureWrittenLaterHoldsTheBufferAsItWasWhenCaptured() throws IOException {
+        for (boolean full : new boolean[] {true, false}) {
+            ReplayBuffer original = bufferWithCapacity(40, 6, 90);
+            ReplayBuffer twin = bufferWithCapacity(40, 6, 90);
+            SeededRandom stream = new SeededRandom(91);
+            SeededRandom twinStream = new SeededRandom(91);
+            drive(original, stream, 0, 300);
+            drive(twin, twinStream, 0, 300);
+            byte[] base = stateOf(original);
+            stateOf(twin);
+            drive(original, stream, 300, 25);
+            drive(twin, twinStream, 300, 25);
+
+            ReplayBuffer.PendingWrite capture = full ? original.captureState() : original.captureIncrement();
+            byte[] expected = full ? stateOf(twin) : incrementOf(twin);
+            drive(original, stream, 325, 400); // overwrites every slot, most more than once
+            drive(twin, twinStream, 325, 400);
+            ByteArrayOutputStream written = new ByteArrayOutputStream();
+            capture.writeTo(new DataOutputStream(written));
+            capture.close();
+
+            assertThat(capture.full()).isEqualTo(full);
+            assertThat(written.toByteArray()).as(full ? "state" : "increment").isEqualTo(expected);
+            ReplayBuffer restored = restore(full ? expected : base, original);
+            if (!full) {
+                apply(expected, restored);
+            }
+            apply(incrementOf(original), restored);
+            assertThat(stateOf(restored)).isEqualTo(stateOf(twin));
+            assertThatThrownBy(() -> capture.writeTo(new DataOutputStream(new ByteArrayOutputStream())))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already written");
+        }
+    }
+
+    @Test
+    void aCaptureWrittenOnAnotherThreadWhileTheOwnerOverwritesItsSlotsIsExact() throws Exception {
+        // 192 KiB entries: the copy-on-write pool holds 21 of the 60, so the owner also waits for the writer.
+        Shape big = new Shape(3, 256, 256);
+        long budget = 60 * ReplayBuffers.bytesPerEntry(big, policy(), ReplayCodec.RAW)
+                + ReplayBuffers.fixedBytes(big, 5, 60, policy(), ReplayCodec.RAW);
+        ReplayBuffer original = ReplayBuffers.create(new ByteSize(budget), big, 5, policy(), new SeededRandom(4));
+        ReplayBuffer twin = ReplayBuffers.create(new ByteSize(budget), big, 5, policy(), new SeededRandom(4));
+        assertThat(original.capacity()).isEqualTo(60);
+        for (int id = 0; id < 150; id++) {
+            offerAndSample(original, big, id);
+            offerAndSample(twin, big, id);
+        }
+        ReplayBuffer.PendingWrite capture = original.captureState();
+        byte[] expected = stateOf(twin);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (capture) {
+                capture.writeTo(new DataOutputStream(new java.io.FilterOutputStream(written) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        try {
+                            Thread.sleep(1); // slower than the owner, so that the pool fills
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        out.write(b, off, len);
+                    }
+                }));
+            } catch (IOException | RuntimeException e) {
+                failure.set(e);
+            }
+        }, "capture-writer");
+        writer.start();
+        for (int id = 150; id < 250; id++) {
+            offerAndSample(original, big, id);
+        }
+        writer.join(60_000);
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(written.toByteArray()).isEqualTo(expected);
+        for (int id = 150; id < 250; id++) {
+            offerAndSample(twin, big, id);
+        }
+        assertThat(stateOf(original)).isEqualTo(stateOf(twin));
+    }
+
+    /** Offers example {@code id} of the big shape (its pixels derived from the id) and samples four entries. */
+    private static void offerAndSample(ReplayBuffer buffer, Shape big, int id) {
+        byte[] pixels = new byte[big.elementCount()];
+        Arrays.fill(pixels, (byte) (id * 7));
+        pixels[0] = (byte) id;
+        pixels[pixels.length - 1] = (byte) (id >> 8);
+        buffer.offer(new Example(id, id % 5, big, pixels, new StreamPosition("t", id)));
+        buffer.sample(4, new byte[4 * big.elementCount()], new int[4]);
+    }
+
+    @Test
+    void aCaptureClosedUnwrittenOrWhoseWriteFailsIsForgotten() {
+        ReplayBuffer buffer = bufferWithCapacity(30, 4, 61);
+        SeededRandom stream = new SeededRandom(62);
+        drive(buffer, stream, 0, 100);
+        byte[] base = stateOf(buffer);
+        drive(buffer, stream, 100, 15);
+        buffer.captureIncrement().close();
+        drive(buffer, stream, 115, 15);
+        ReplayBuffer.PendingWrite failing = buffer.captureState();
+        assertThatThrownBy(buffer::captureIncrement).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("still being written");
+        assertThatThrownBy(() -> failing.writeTo(new DataOutputStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("disk full");
+            }
+        }))).isInstanceOf(IOException.class).hasMessageContaining("disk full");
+        drive(buffer, stream, 130, 15);
+
+        assertThat(buffer.changedSinceWrite()).as("slots changed since the state that was written").isPositive();
+        ReplayBuffer restored = restore(base, buffer);
+        apply(incrementOf(buffer), restored);
+        assertThat(stateOf(restored)).isEqualTo(stateOf(buffer));
+    }
+
     @Test
     void writingTheStateChangesNothing() {
         ReplayBuffer written = bufferWithCapacity(30, 4, 5);
