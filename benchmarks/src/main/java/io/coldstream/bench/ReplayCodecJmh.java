@@ -42,7 +42,7 @@ public class ReplayCodecJmh {
     private static final int POOL = 256;
 
     /** The codec's command-line name. */
-    @Param({"raw", "quantized", "quantized-2", "quantized-6", "downsampled", "downsampled-quantized"})
+    @Param({"raw", "quantized", "quantized-2", "quantized-6", "downsampled", "downsampled-quantized", "jpeg"})
     public String codec;
 
     private ReplayBuffer buffer;

@@ -110,12 +110,13 @@ public final class TrainerSettings {
                     SettingType.of(EvictionPolicy::parse, EvictionPolicy::cliName), EvictionPolicy.CLASS_BALANCED)
             .label("POLICY").doc("class-balanced | reservoir");
     /**
-     * How the replay buffer stores entries (raw uint8, 4/2/6-bit quantized, 2x downsampled); the
-     * budget counts stored bytes, so a smaller form holds more entries. Changes what is learnt.
+     * How the replay buffer stores entries (raw uint8, 4/2/6-bit quantized, 2x downsampled, both,
+     * JPEG); the budget counts stored bytes, so a smaller form holds more entries. Changes what is learnt.
      */
     public static final Setting<ReplayCodec> REPLAY_CODEC = TABLE.define("replay.codec",
                     SettingType.of(ReplayCodec::parse, ReplayCodec::cliName), ReplayCodec.RAW)
-            .label("CODEC").doc("raw | quantized | quantized-2 | quantized-6 | downsampled");
+            .label("CODEC").doc(java.util.Arrays.stream(ReplayCodec.values()).map(ReplayCodec::cliName)
+                    .collect(java.util.stream.Collectors.joining(" | ")));
     /** The augmentation list, such as {@code crop,flip}; {@code none} for none. Sits at {@code augment.list}. */
     public static final Setting<String> AUGMENT = TABLE.define("augment", SettingType.TEXT, "crop,flip")
             .path("augment.list").label("LIST")

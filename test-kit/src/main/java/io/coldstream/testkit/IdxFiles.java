@@ -7,11 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes IDX files (the MNIST / Fashion-MNIST format) for tests: in the real format, plain or
- * gzipped, valid or deliberately broken. Big-endian, as the format requires. Stateless; any thread.
+ * gzipped, valid or deliberately broken; and reads the first images of a real one
+ * ({@link #firstImages}). Big-endian, as the format requires. Stateless; any thread.
  */
 public final class IdxFiles {
 
@@ -139,5 +141,31 @@ public final class IdxFiles {
             pixels[i] = (byte) (i * 7 + 3);
         }
         return pixels;
+    }
+
+    /** The Debian package's Fashion-MNIST test images (package {@code dataset-fashion-mnist}). */
+    public static final Path FASHION_MNIST_TEST_IMAGES = Path.of(
+            "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz");
+
+    /**
+     * @param file a gzipped IDX images file, such as {@link #FASHION_MNIST_TEST_IMAGES}
+     * @param count how many images to read from its start
+     * @return their pixels, one image after another
+     * @throws UncheckedIOException if the file cannot be read, naming the Debian package for the default one
+     */
+    public static byte[] firstImages(Path file, int count) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new GZIPInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != IMAGES_MAGIC) {
+                throw new IOException(file + " is not an IDX images file");
+            }
+            int n = in.readInt();
+            int pixels = in.readInt() * in.readInt();
+            byte[] out = new byte[Math.min(n, count) * pixels];
+            in.readFully(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + file + " (for Fashion-MNIST: apt-get install "
+                    + "dataset-fashion-mnist): " + e.getMessage(), e);
+        }
     }
 }
