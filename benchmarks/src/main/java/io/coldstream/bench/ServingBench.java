@@ -59,6 +59,8 @@ public final class ServingBench {
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         Networks.startEngine(NetworkEngine.DL4J, 0, true);
         Map<String, Object> results = new LinkedHashMap<>();
+        results.put("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS")); // both engines size their pools from it
+        results.put("OMP_WAIT_POLICY", System.getenv("OMP_WAIT_POLICY"));
         for (NetworkEngine engine : NetworkEngine.values()) {
             results.put(engine.cliName(), engine(engine, seconds));
         }
@@ -110,7 +112,21 @@ public final class ServingBench {
                         send(client, request);
                         http[i] = System.nanoTime() - t0;
                     }
-                    r.put("httpBatch1Ms", percentiles(http));
+                    r.put("httpClientBatch1Ms", percentiles(http));
+                    // the same requests from a blocking socket: the server's latency without the JDK
+                    // client's selector thread and futures, which on 2 cores dominate the tail
+                    try (PlainClient plain = new PlainClient(server.port(), record)) {
+                        for (int i = 0; i < 300; i++) {
+                            plain.predict();
+                        }
+                        long[] raw = new long[2000];
+                        for (int i = 0; i < raw.length; i++) {
+                            long t0 = System.nanoTime();
+                            plain.predict();
+                            raw[i] = System.nanoTime() - t0;
+                        }
+                        r.put("httpBatch1Ms", percentiles(raw));
+                    }
                     Map<String, Object> throughput = new LinkedHashMap<>();
                     for (int clients : new int[] {1, 8, 32}) {
                         throughput.put(String.valueOf(clients), throughput(request, clients, seconds));
@@ -248,6 +264,69 @@ public final class ServingBench {
     private static int send(HttpClient client, HttpRequest request) throws Exception {
         HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         return r.statusCode();
+    }
+
+    /** HTTP/1.1 keep-alive over one blocking socket: request written whole, answer read to its length. */
+    private static final class PlainClient implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.OutputStream out;
+        private final java.io.InputStream in;
+        private final byte[] request;
+        private final byte[] buffer = new byte[64 * 1024];
+
+        PlainClient(int port, byte[] body) throws java.io.IOException {
+            socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+            socket.setTcpNoDelay(true);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+            in = socket.getInputStream();
+            byte[] head = ("POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + PredictServer.RECORD_TYPE
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+        }
+
+        void predict() throws java.io.IOException {
+            out.write(request);
+            out.flush();
+            int have = 0;
+            int headerEnd = -1;
+            while (headerEnd < 0) {
+                int n = in.read(buffer, have, buffer.length - have);
+                if (n < 0) {
+                    throw new java.io.EOFException("the server closed the connection");
+                }
+                have += n;
+                for (int i = 3; i < have; i++) {
+                    if (buffer[i - 3] == '\r' && buffer[i - 2] == '\n' && buffer[i - 1] == '\r' && buffer[i] == '\n') {
+                        headerEnd = i + 1;
+                        break;
+                    }
+                }
+            }
+            String head = new String(buffer, 0, headerEnd, java.nio.charset.StandardCharsets.US_ASCII);
+            if (!head.startsWith("HTTP/1.1 200")) {
+                throw new java.io.IOException("answer was " + head.lines().findFirst().orElse(""));
+            }
+            int at = head.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+            if (at < 0) {
+                throw new java.io.IOException("answer without Content-Length: " + head);
+            }
+            int length = Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).strip());
+            int missing = headerEnd + length - have;
+            while (missing > 0) {
+                int n = in.read(buffer, 0, Math.min(buffer.length, missing));
+                if (n < 0) {
+                    throw new java.io.EOFException("the server closed the connection mid-answer");
+                }
+                missing -= n;
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
     }
 
     private static Map<String, Object> percentiles(long[] nanos) {

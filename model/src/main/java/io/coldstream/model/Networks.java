@@ -125,6 +125,17 @@ public final class Networks {
     }
 
     /**
+     * Sets the PyTorch engine's intra-op threads for when it loads, without loading it (a service that
+     * may serve snapshots of either engine loads libtorch only when one arrives). Once libtorch has
+     * loaded, its pool keeps its size.
+     *
+     * @param threads threads, {@code 0} for libtorch's default (OMP_NUM_THREADS, else the cores)
+     */
+    public static void configurePytorchThreads(int threads) {
+        PtEngines.configure(threads);
+    }
+
+    /**
      * Starts the engine's native runtime with {@code threads} and reports what runs.
      *
      * @param engine the engine
