@@ -420,23 +420,38 @@ public final class PtNetwork implements Network {
 
     @Override
     public Network copy() {
+        // native copies of each parameter, running statistic and momentum buffer: a round trip
+        // through saveParameters/loadParameters took 25-45 ms of the training thread for the small CNN
         PtNetwork c = new PtNetwork(kind, shape, numClasses, optimizer, maxBatch);
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            block.saveParameters(out);
-            writeVelocity(out);
-            out.flush();
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-            c.block.loadParameters(c.manager, in);
+            c.block.setInitializer(ai.djl.training.initializer.Initializer.ZEROS, p -> true);
             c.initialize();
-            c.readVelocity(in, "the copy");
-        } catch (IOException | MalformedModelException e) {
+            ai.djl.nn.ParameterList from = block.getParameters();
+            ai.djl.nn.ParameterList to = c.block.getParameters();
+            if (from.size() != to.size()) {
+                throw new ModelException("could not copy the network: " + from.size() + " parameters became "
+                        + to.size());
+            }
+            for (int i = 0; i < from.size(); i++) {
+                copyArray(from.get(i).getValue().getArray(), to.get(i).getValue().getArray());
+            }
+            for (int i = 0; i < velocity.length; i++) {
+                copyArray(velocity[i], c.velocity[i]);
+            }
+        } catch (RuntimeException e) {
             c.close();
-            throw new ModelException("could not copy the network: " + e.getMessage(), e);
+            throw e;
         }
         c.steps = steps;
         return c;
+    }
+
+    private static void copyArray(NDArray from, NDArray to) {
+        if (!from.getShape().equals(to.getShape()) || from.getDataType() != to.getDataType()) {
+            throw new ModelException("could not copy the network: a " + from.getDataType() + " " + from.getShape()
+                    + " array met a " + to.getDataType() + " " + to.getShape() + " one");
+        }
+        to.set(from.toByteBuffer());
     }
 
     /**
