@@ -350,7 +350,7 @@ public final class PtNetwork implements Network {
                 1 << 16))) {
             // float weights barely compress (a few percent at any level); the fastest level keeps the
             // snapshot writer's CPU time, which competes with training on a small machine, low
-            zip.setLevel(Deflater.BEST_SPEED);
+            zip.setLevel(Deflater.NO_COMPRESSION);
             zip.putNextEntry(new ZipEntry(DESCRIPTOR));
             zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(descriptor(withOptimizerState)));
             zip.closeEntry();
