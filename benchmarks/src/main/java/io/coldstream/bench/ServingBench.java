@@ -86,16 +86,7 @@ public final class ServingBench {
                 handle.awaitReady(Duration.ofSeconds(30));
                 float[] one = Arrays.copyOf(batch(1, 2).features(), SHAPE.elementCount());
                 // in-process latency at batch 1
-                for (int i = 0; i < 300; i++) {
-                    handle.predict(one, 1);
-                }
-                long[] inProcess = new long[2000];
-                for (int i = 0; i < inProcess.length; i++) {
-                    long t0 = System.nanoTime();
-                    handle.predict(one, 1);
-                    inProcess[i] = System.nanoTime() - t0;
-                }
-                r.put("inProcessBatch1Ms", percentiles(inProcess));
+                r.put("inProcessBatch1Ms", percentiles(latencies(() -> handle.predict(one, 1))));
                 try (PredictServer server = PredictServer.start(handle, ServerOptions.loopback(0), registry)) {
                     byte[] record = record(one);
                     URI uri = URI.create("http://127.0.0.1:" + server.port() + "/predict");
@@ -103,29 +94,11 @@ public final class ServingBench {
                     HttpRequest request = HttpRequest.newBuilder(uri)
                             .header("Content-Type", PredictServer.RECORD_TYPE)
                             .POST(HttpRequest.BodyPublishers.ofByteArray(record)).build();
-                    for (int i = 0; i < 300; i++) {
-                        send(client, request);
-                    }
-                    long[] http = new long[2000];
-                    for (int i = 0; i < http.length; i++) {
-                        long t0 = System.nanoTime();
-                        send(client, request);
-                        http[i] = System.nanoTime() - t0;
-                    }
-                    r.put("httpClientBatch1Ms", percentiles(http));
+                    r.put("httpClientBatch1Ms", percentiles(latencies(() -> send(client, request))));
                     // the same requests from a blocking socket: the server's latency without the JDK
                     // client's selector thread and futures, which on 2 cores dominate the tail
                     try (PlainClient plain = new PlainClient(server.port(), record)) {
-                        for (int i = 0; i < 300; i++) {
-                            plain.predict();
-                        }
-                        long[] raw = new long[2000];
-                        for (int i = 0; i < raw.length; i++) {
-                            long t0 = System.nanoTime();
-                            plain.predict();
-                            raw[i] = System.nanoTime() - t0;
-                        }
-                        r.put("httpBatch1Ms", percentiles(raw));
+                        r.put("httpBatch1Ms", percentiles(latencies(plain::predict)));
                     }
                     Map<String, Object> throughput = new LinkedHashMap<>();
                     for (int clients : new int[] {1, 8, 32}) {
@@ -327,6 +300,25 @@ public final class ServingBench {
         public void close() throws java.io.IOException {
             socket.close();
         }
+    }
+
+    /** One request at batch 1, as the latency loops time it. */
+    private interface Request {
+        void run() throws Exception;
+    }
+
+    /** @return the nanoseconds of 2,000 calls of {@code request}, after 300 untimed ones */
+    private static long[] latencies(Request request) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            request.run();
+        }
+        long[] nanos = new long[2000];
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            request.run();
+            nanos[i] = System.nanoTime() - t0;
+        }
+        return nanos;
     }
 
     private static Map<String, Object> percentiles(long[] nanos) {

@@ -113,6 +113,9 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBatch < 1) {
             problems.add("--max-batch was " + maxBatch + " but it must be >= 1");
         }
+        if (threads < 1) {
+            problems.add("--threads was " + threads + " but it must be >= 1");
+        }
         SourceSpec followSpec = null;
         if (follow != null) {
             try {
@@ -128,9 +131,6 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigurationException(String.join("; ", problems));
         }
         ServerOptions serverOptions = new ServerOptions(host, port, bodyBytes, httpThreads, Duration.ofSeconds(10));
-        if (threads < 1) {
-            throw new ConfigurationException("--threads was " + threads + " but it must be >= 1");
-        }
         Networks.configurePytorchThreads(threads);
         Networks.startEngine(NetworkEngine.DL4J, threads, true);
         PrintWriter err = spec.commandLine().getErr();

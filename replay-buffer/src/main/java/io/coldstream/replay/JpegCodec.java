@@ -75,15 +75,19 @@ final class JpegCodec {
             ReplayCodec.DOWNSAMPLED_QUANTIZED.encode(pixels, target, at + 1, shape);
             return;
         }
+        int encodedAt = hi; // the quality the planes hold now
         while (lo < hi) { // the best quality that fits; the path depends on the image only
             int mid = (lo + hi) >>> 1;
+            encodedAt = mid;
             if (s.encodeAll(pixels, shape, mid, slot)) {
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
-        s.encodeAll(pixels, shape, lo, slot);
+        if (encodedAt != lo) { // the last try did not fit: encode again at the one that did
+            s.encodeAll(pixels, shape, lo, slot);
+        }
         target.put(at, (byte) lo);
         int out = at + 1 + 2 * shape.channels();
         for (int c = 0; c < shape.channels(); c++) {
