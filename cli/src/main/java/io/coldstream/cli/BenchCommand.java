@@ -11,6 +11,8 @@ import io.coldstream.bench.EngineBench;
 import io.coldstream.bench.Scenario;
 import io.coldstream.bench.SoakBench;
 import io.coldstream.core.ColdstreamException;
+import io.coldstream.core.ConfigurationException;
+import io.coldstream.eval.BenchReport;
 import io.coldstream.eval.SoakReport;
 import io.coldstream.eval.internal.SoakWriter;
 import io.coldstream.io.FashionMnist;
@@ -49,9 +51,15 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--suite", required = true, paramLabel = "NAME",
+    @Option(names = "--suite", paramLabel = "NAME",
             description = "the suite: quick, fashion, cifar100, imagenet, engine or soak")
     String suite;
+
+    @Option(names = "--merge", split = ",", paramLabel = "DIR",
+            description = "instead of running: merge the results (bench.json) of several runs of one learning suite,"
+                    + " given as their --out folders or bench.json files, into one report in --out, Omega-all"
+                    + " recomputed against the merged offline method; the runs must share their seed and data")
+    List<Path> merge = new ArrayList<>();
 
     @Option(names = "--data", paramLabel = "SPEC",
             description = "learning suites: the dataset (idx:DIR, cifar100:DIR, imagefolder:DIR, A,B for multi-task);"
@@ -138,6 +146,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!merge.isEmpty()) {
+            return merge();
+        }
+        if (suite == null) {
+            throw new ConfigurationException("bench needs --suite NAME (quick, fashion, cifar100, imagenet, engine or"
+                    + " soak), or --merge DIR,DIR,... to merge the results of earlier runs");
+        }
         if (SOAK_SUITE.equals(suite)) {
             return soak();
         }
@@ -194,6 +209,30 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --merge}: one report from the {@code bench.json} of earlier runs; only {@code --out} goes with it. */
+    private Integer merge() {
+        List<String> others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(o -> o.longestName()).filter(n -> !n.equals("--merge") && !n.equals("--out")).toList();
+        if (!others.isEmpty()) {
+            throw new ConfigurationException("--merge runs nothing, so it takes only --out, but " + others
+                    + " " + (others.size() == 1 ? "was" : "were") + " given too");
+        }
+        // a folder is a run's --out; a path ending in .json that is not a folder is the file itself
+        List<Path> files = merge.stream().map(p -> Files.isDirectory(p) || !p.toString().endsWith(".json")
+                ? p.resolve(BenchReport.JSON_FILE) : p).toList();
+        Path target = out.resolve(BenchReport.JSON_FILE).toAbsolutePath().normalize();
+        for (Path f : files) {
+            if (f.toAbsolutePath().normalize().equals(target)) {
+                throw new ConfigurationException("--out " + out + " is one of the folders merged, and merging would"
+                        + " overwrite its " + BenchReport.JSON_FILE + "; choose a new --out");
+            }
+        }
+        BenchReport report = BenchReport.merge(files);
+        report.write(out);
+        return printReport(report.suite() + ": merged " + report.results().size() + " results from " + files.size()
+                + " files");
+    }
+
     private Integer learningSuite(BenchSuite chosen) {
         Map<String, String> all = new LinkedHashMap<>(settings);
         if (threads > 0) {
@@ -212,13 +251,21 @@ final class BenchCommand implements Callable<Integer> {
             stderr.println(line);
             stderr.flush();
         });
+        return printReport(null);
+    }
+
+    private Integer printReport(String firstLine) {
         PrintWriter stdout = spec.commandLine().getOut();
-        try {
-            stdout.print(Files.readString(out.resolve("bench.md")));
-        } catch (IOException e) {
-            throw new ColdstreamException("could not read back " + out.resolve("bench.md") + ": " + e.getMessage(), e);
+        if (firstLine != null) {
+            stdout.println(firstLine);
         }
-        stdout.println("wrote " + out.resolve("bench.json") + ", bench.csv, bench.md and plots");
+        try {
+            stdout.print(Files.readString(out.resolve(BenchReport.MARKDOWN_FILE)));
+        } catch (IOException e) {
+            throw new ColdstreamException("could not read back " + out.resolve(BenchReport.MARKDOWN_FILE) + ": "
+                    + e.getMessage(), e);
+        }
+        stdout.println("wrote " + out.resolve(BenchReport.JSON_FILE) + ", bench.csv, bench.md and plots");
         stdout.flush();
         return 0;
     }

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -268,6 +269,91 @@ public record BenchReport(String suite, List<MethodResult> results, List<String>
         } catch (IllegalArgumentException e) {
             throw f.malformed(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Merges the {@code bench.json} files of several runs of one suite into one report, so that methods run
+     * one at a time (or on several machines) are compared in one table: Omega-all of every method is
+     * recomputed against the merged {@value #OFFLINE_METHOD} method of its scenario. Scenarios keep the order
+     * in which they first appear and, within one, the results keep the order of the files; reference points
+     * are the union, in order.
+     *
+     * <p>The runs must have streamed the same plan: within a scenario, every result must have the same stages,
+     * stream positions, test examples and seen classes as the first one. That catches another
+     * {@code --limit}, {@code --stage-classes}, {@code --eval-stages} or {@code --test-size}; it cannot tell
+     * another {@code --seed} or dataset of the same shape, which the caller must keep the same.
+     *
+     * @param files the {@code bench.json} files, at least one
+     * @return the merged report
+     * @throws DataException when a file cannot be read ({@link #read}), the suites differ, a scenario has a
+     *     method in two files, or a scenario's stages differ between files; the message names the files
+     */
+    public static BenchReport merge(List<Path> files) {
+        Objects.requireNonNull(files, "files");
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("merge needs at least one bench.json");
+        }
+        String suite = null;
+        Path first = null;
+        List<MethodResult> results = new ArrayList<>();
+        Map<List<String>, Path> from = new HashMap<>();
+        Map<String, MethodResult> layout = new HashMap<>();
+        Set<String> references = new LinkedHashSet<>();
+        for (Path file : files) {
+            BenchReport report = read(file);
+            if (suite == null) {
+                suite = report.suite();
+                first = file;
+            } else if (!suite.equals(report.suite())) {
+                throw new DataException("cannot merge " + file + " (suite " + report.suite() + ") with " + first
+                        + " (suite " + suite + "): only runs of one suite are compared in one table");
+            }
+            references.addAll(report.referencePoints());
+            for (MethodResult r : report.results()) {
+                Path earlier = from.putIfAbsent(List.of(r.scenario(), r.method()), file);
+                if (earlier != null) {
+                    throw new DataException("cannot merge: method " + r.method() + " on scenario " + r.scenario()
+                            + " is in both " + earlier + " and " + file + "; leave one of the files out");
+                }
+                MethodResult shape = layout.putIfAbsent(r.scenario(), r);
+                if (shape != null) {
+                    String difference = stageDifference(shape.stages(), r.stages());
+                    if (difference != null) {
+                        throw new DataException("cannot merge " + file + ": on scenario " + r.scenario() + ", method "
+                                + r.method() + " and method " + shape.method() + " in "
+                                + from.get(List.of(shape.scenario(), shape.method())) + " did not stream the same plan ("
+                                + difference + "); keep --limit, --stage-classes, --eval-stages and --test-size the"
+                                + " same");
+                    }
+                }
+                results.add(r);
+            }
+        }
+        List<MethodResult> ordered = new ArrayList<>();
+        for (String scenario : new BenchReport(suite, results, List.of()).scenarios()) {
+            results.stream().filter(r -> r.scenario().equals(scenario)).forEach(ordered::add);
+        }
+        return new BenchReport(suite, ordered, List.copyOf(references));
+    }
+
+    /** @return how {@code b}'s stages differ from {@code a}'s ("2 stages against 3", ...), or null when they do not */
+    private static String stageDifference(List<StageAccuracy> a, List<StageAccuracy> b) {
+        if (a.size() != b.size()) {
+            return b.size() + " stages against " + a.size();
+        }
+        for (int t = 0; t < a.size(); t++) {
+            StageAccuracy x = a.get(t);
+            StageAccuracy y = b.get(t);
+            if (x.examplesSeen() != y.examplesSeen()) {
+                return "stage " + t + " ends at stream example " + y.examplesSeen() + " against " + x.examplesSeen();
+            }
+            if (x.examples() != y.examples() || !x.classSeen().equals(y.classSeen())) {
+                return "stage " + t + " is evaluated on " + y.examples() + " test examples of " + y.seenClasses()
+                        + " classes against " + x.examples() + " of " + x.seenClasses()
+                        + (x.seenClasses() == y.seenClasses() ? " other classes" : "");
+            }
+        }
+        return null;
     }
 
     private static MethodResult result(JsonFields f, JsonNode node, String where) {

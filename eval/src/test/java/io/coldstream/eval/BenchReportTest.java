@@ -191,6 +191,61 @@ class BenchReportTest {
     }
 
     @Test
+    void mergesRunsOfOneSuiteAndComputesOmegaAllAcrossThem() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        new BenchReport("quick", List.of(SUITE.results().get(3), SUITE.results().get(0)),
+                List.of(SUITE.referencePoints().get(0))).write(a);
+        new BenchReport("quick", List.of(SUITE.results().get(1), SUITE.results().get(2)), SUITE.referencePoints())
+                .write(b);
+        assertThat(BenchReport.read(a.resolve("bench.json")).omegaAll(SUITE.results().get(0))).isNaN();
+
+        BenchReport merged = BenchReport.merge(List.of(a.resolve("bench.json"), b.resolve("bench.json")));
+
+        assertThat(merged.suite()).isEqualTo("quick");
+        assertThat(merged.referencePoints()).isEqualTo(SUITE.referencePoints());
+        assertThat(merged.results()).extracting(r -> r.scenario() + "/" + r.method())
+                .containsExactly("fashion-iid/cssl", CI + "/cssl", CI + "/finetune", CI + "/offline");
+        assertThat(merged.omegaAll(merged.results().get(1))).isEqualTo(SUITE.omegaAll(SUITE.results().get(0)))
+                .isBetween(0.5, 1.0);
+    }
+
+    @Test
+    void refusesToMergeAnotherSuiteAMethodTwiceOrAnotherPlan() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        new BenchReport("quick", List.of(SUITE.results().get(0)), List.of()).write(a);
+        Path aJson = a.resolve("bench.json");
+        Path bJson = b.resolve("bench.json");
+
+        new BenchReport("fashion", List.of(SUITE.results().get(2)), List.of()).write(b);
+        assertThatThrownBy(() -> BenchReport.merge(List.of(aJson, bJson))).isInstanceOf(DataException.class)
+                .hasMessage("cannot merge " + bJson + " (suite fashion) with " + aJson + " (suite quick): only runs"
+                        + " of one suite are compared in one table");
+
+        new BenchReport("quick", SUITE.results().subList(0, 2), List.of()).write(b);
+        assertThatThrownBy(() -> BenchReport.merge(List.of(aJson, bJson))).isInstanceOf(DataException.class)
+                .hasMessage("cannot merge: method cssl on scenario " + CI + " is in both " + aJson + " and " + bJson
+                        + "; leave one of the files out");
+
+        new BenchReport("quick", List.of(new MethodResult("offline", CI, OFFLINE.subList(0, 2), 1, 1, Map.of())),
+                List.of()).write(b);
+        assertThatThrownBy(() -> BenchReport.merge(List.of(aJson, bJson))).isInstanceOf(DataException.class)
+                .hasMessage("cannot merge " + bJson + ": on scenario " + CI + ", method offline and method cssl in "
+                        + aJson + " did not stream the same plan (2 stages against 3); keep --limit, --stage-classes,"
+                        + " --eval-stages and --test-size the same");
+
+        List<StageAccuracy> shifted = OFFLINE.stream().map(s -> new StageAccuracy(s.stage(), s.examplesSeen() + 1,
+                s.seenClasses(), s.examples(), s.top1(), s.top5(), s.perGroupTop1(), s.perClassTop1(), s.groupSeen(),
+                s.classSeen())).toList();
+        new BenchReport("quick", List.of(new MethodResult("offline", CI, shifted, 1, 1, Map.of())), List.of())
+                .write(b);
+        assertThatThrownBy(() -> BenchReport.merge(List.of(aJson, bJson))).isInstanceOf(DataException.class)
+                .hasMessageContaining("(stage 0 ends at stream example " + (OFFLINE.get(0).examplesSeen() + 1)
+                        + " against " + OFFLINE.get(0).examplesSeen() + ")");
+    }
+
+    @Test
     void scenarioNamesBecomeDistinctSafeFileNames() {
         MethodResult a = new MethodResult("cssl", "CIFAR/100 tasks", CSSL, 1, 1, Map.of());
         MethodResult b = new MethodResult("cssl", "cifar 100-tasks", CSSL, 1, 1, Map.of());

@@ -109,6 +109,8 @@ public final class Trainer implements AutoCloseable {
                 : source.bounded() ? state.seen + source.remaining().orElse(-1) : -1;
         long start = parts.clock.millis();
         try (MetricsRecord.Writer log = MetricsRecord.appendTo(out.resolve(MetricsRecord.FILE_NAME));
+             // closed after the writers below: a copy they are still writing is closed when handed back
+             NetworkCopies copies = new NetworkCopies(parts.network, 2);
              SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), parts.clock,
                      new SnapshotRetention(config.get(TrainerSettings.SNAPSHOT_KEEP),
                              config.get(TrainerSettings.SNAPSHOT_GRACE)),
@@ -124,7 +126,7 @@ public final class Trainer implements AutoCloseable {
                          parts.metrics.checkpoint(nanos);
                          durable.add(m);
                      })) {
-            TrainerRun run = new TrainerRun(parts, listener, log, publisher, checkpoints,
+            TrainerRun run = new TrainerRun(parts, listener, log, copies, publisher, checkpoints,
                     this::commitDurableCheckpoints, start, total);
             PeriodicTasks tasks = run.tasks(PROGRESS_INTERVAL_MS);
             while (!stopRequested && (config.limit() <= 0 || state.seen < config.limit())) {

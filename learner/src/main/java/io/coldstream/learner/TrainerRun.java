@@ -25,6 +25,7 @@ final class TrainerRun {
     private final TrainerState state;
     private final TrainerListener listener;
     private final MetricsRecord.Writer log;
+    private final NetworkCopies copies;
     private final SnapshotPublisher publisher;
     private final CheckpointStore checkpoints;
     private final Runnable commitDurable;
@@ -40,12 +41,13 @@ final class TrainerRun {
     private long lastReport;
     private long seenAtLastReport;
 
-    TrainerRun(TrainerParts parts, TrainerListener listener, MetricsRecord.Writer log, SnapshotPublisher publisher,
-            CheckpointStore checkpoints, Runnable commitDurable, long start, long total) {
+    TrainerRun(TrainerParts parts, TrainerListener listener, MetricsRecord.Writer log, NetworkCopies copies,
+            SnapshotPublisher publisher, CheckpointStore checkpoints, Runnable commitDurable, long start, long total) {
         this.p = parts;
         this.state = parts.state;
         this.listener = listener;
         this.log = log;
+        this.copies = copies;
         this.publisher = publisher;
         this.checkpoints = checkpoints;
         this.commitDurable = commitDurable;
@@ -136,7 +138,7 @@ final class TrainerRun {
 
     private void snapshot(Double holdoutAccuracy) {
         state.positions.putAll(p.source.lastPositions());
-        listener.onSnapshot(publisher.publish(p.network.copy(), state.seen, holdoutAccuracy, state.positions,
+        listener.onSnapshot(publisher.publish(copies.copyOf(), state.seen, holdoutAccuracy, state.positions,
                 p.config.describe()), state.seen);
         state.lastSnapshotAt = state.seen;
     }
@@ -147,7 +149,7 @@ final class TrainerRun {
         state.augmentRandomState = p.augmentRandom.state();
         long[] newIds = Arrays.copyOf(ids, idCount);
         idCount = 0;
-        checkpoints.writeStreaming(p.network.copy(), CheckpointStore.ReplayWriter.of(p.replay), state.toBytes(ConfigFingerprint.of(p.config)),
+        checkpoints.writeStreaming(copies.copyOf(), CheckpointStore.ReplayWriter.of(p.replay), state.toBytes(ConfigFingerprint.of(p.config)),
                 state.seen, state.positions, newIds, state.journalLength);
     }
 

@@ -85,6 +85,20 @@ public interface Network extends AutoCloseable {
     /** @return an independent deep copy (parameters and optimiser state), safe to save from another thread */
     Network copy();
 
+    /**
+     * Makes {@code target} what {@link #copy()} would return now, without building a network: copies this
+     * network's parameters (batch-norm statistics included), optimiser state and step count into it. For
+     * a trainer that copies its model for every snapshot and checkpoint, so that the copy on the training
+     * thread is a few array copies rather than a network built (a Deeplearning4j clone rebuilds its
+     * configuration and layers).
+     *
+     * @param target an open network of the same engine, architecture, input shape and classes, such as an
+     *     earlier copy of this one; not this network, and not in use by another thread
+     * @throws io.coldstream.core.ModelException when {@code target} is of another engine, architecture,
+     *     shape or number of classes, closed, or this network
+     */
+    void copyTo(Network target);
+
     /** Releases native memory held by the network's buffers. */
     @Override
     void close();

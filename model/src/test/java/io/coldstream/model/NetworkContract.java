@@ -210,6 +210,53 @@ abstract class NetworkContract {
     }
 
     @Test
+    void copyToMakesAnEarlierCopyWhatCopyWouldGiveNow() {
+        MiniBatch batch = randomBatch(MNIST, 10, 8, 2);
+        MiniBatch other = randomBatch(MNIST, 10, 8, 9);
+        try (Network original = smallCnn(5); Network fresh = smallCnn(6)) {
+            original.fit(batch);
+            try (Network twin = original.copy()) {
+                original.fit(other);
+                original.fit(batch);
+                long open = Networks.open();
+                original.copyTo(twin);
+                assertThat(Networks.open()).as("copyTo builds no network").isEqualTo(open);
+                SameParameters.assertBitIdentical(twin.parameters(), original.parameters(), "parameters");
+                assertThat(twin.steps()).isEqualTo(3);
+                // the optimiser state came too: otherwise the next steps would differ
+                for (int i = 0; i < 2; i++) {
+                    assertThat(twin.fit(other)).isEqualTo(original.fit(other));
+                }
+                SameParameters.assertBitIdentical(twin.parameters(), original.parameters(), "two steps later");
+                float[] frozen = twin.parameters();
+                original.fit(batch);
+                SameParameters.assertBitIdentical(twin.parameters(), frozen, "the twin after the original stepped");
+
+                // any network of the same engine and shape is a target, a fresh one too
+                original.copyTo(fresh);
+                SameParameters.assertBitIdentical(fresh.parameters(), original.parameters(), "a fresh target");
+                assertThat(fresh.fit(batch)).isEqualTo(original.fit(batch));
+            }
+        }
+    }
+
+    @Test
+    void copyToRefusesItselfAnotherShapeAndAClosedTarget() {
+        try (Network original = smallCnn(5);
+                Network fiveClasses = Networks.create(engine(), NetworkKind.SMALL_CNN, MNIST, 5,
+                        OptimizerSettings.defaults(), 5, 33)) {
+            assertThatThrownBy(() -> original.copyTo(original)).isInstanceOf(ModelException.class)
+                    .hasMessageContaining("into itself");
+            assertThatThrownBy(() -> original.copyTo(fiveClasses)).isInstanceOf(ModelException.class)
+                    .hasMessageContaining("-> 10 into a").hasMessageContaining("-> 5");
+            Network closed = original.copy();
+            closed.close();
+            assertThatThrownBy(() -> original.copyTo(closed)).isInstanceOf(ModelException.class)
+                    .hasMessageContaining("into a closed");
+        }
+    }
+
+    @Test
     void closingACopyReleasesItsNativeMemoryAtOnceAndLeavesTheOriginalWhole() {
         // the trainer makes a copy for every checkpoint and snapshot, and serving closes each model
         // it replaces: memory left for the garbage collector to find made a long run grow

@@ -246,6 +246,32 @@ public final class Dl4jNetwork implements Network {
         return new Dl4jNetwork(clone, kind, shape, numClasses, fitFeatures.length - 1);
     }
 
+    @Override
+    public void copyTo(Network target) {
+        if (!(target instanceof Dl4jNetwork t) || t == this || t.closed || closed || t.kind != kind
+                || !t.shape.equals(shape) || t.numClasses != numClasses) {
+            throw new ModelException("cannot copy a " + describe() + " into " + (target == this ? "itself"
+                    : target instanceof Dl4jNetwork t ? (t.closed ? "a closed " : "a ") + t.describe()
+                            : "a " + target.engine().cliName() + " network"));
+        }
+        t.graph.params().assign(graph.params());
+        INDArray from = graph.getUpdater().getStateViewArray();
+        INDArray to = t.graph.getUpdater().getStateViewArray();
+        if (from != null && from.length() > 0) {
+            if (to == null || to.length() != from.length()) {
+                throw new ModelException("cannot copy a " + describe() + ": its optimiser state has " + from.length()
+                        + " values and the target's " + (to == null ? 0 : to.length()));
+            }
+            to.assign(from);
+        }
+        t.graph.getConfiguration().setIterationCount(graph.getConfiguration().getIterationCount());
+        t.graph.getConfiguration().setEpochCount(graph.getConfiguration().getEpochCount());
+    }
+
+    private String describe() {
+        return "Deeplearning4j " + kind.cliName() + " " + shape + " -> " + numClasses;
+    }
+
     /** @return the underlying graph, for code inside this module that needs Deeplearning4j itself */
     public ComputationGraph graph() {
         return graph;

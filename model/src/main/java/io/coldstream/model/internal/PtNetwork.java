@@ -447,6 +447,33 @@ public final class PtNetwork implements Network {
         return c;
     }
 
+    @Override
+    public void copyTo(Network target) {
+        if (!(target instanceof PtNetwork t) || t == this || t.released() || released() || t.kind != kind
+                || !t.shape.equals(shape) || t.numClasses != numClasses) {
+            throw new ModelException("cannot copy a " + describe() + " into " + (target == this ? "itself"
+                    : target instanceof PtNetwork t ? (t.released() ? "a closed " : "a ") + t.describe()
+                            : "a " + target.engine().cliName() + " network"));
+        }
+        ai.djl.nn.ParameterList from = block.getParameters();
+        ai.djl.nn.ParameterList to = t.block.getParameters();
+        if (from.size() != to.size() || velocity.length != t.velocity.length) {
+            throw new ModelException("cannot copy a " + describe() + ": " + from.size() + " parameters met "
+                    + to.size());
+        }
+        for (int i = 0; i < from.size(); i++) {
+            copyArray(from.get(i).getValue().getArray(), to.get(i).getValue().getArray());
+        }
+        for (int i = 0; i < velocity.length; i++) {
+            copyArray(velocity[i], t.velocity[i]);
+        }
+        t.steps = steps;
+    }
+
+    private String describe() {
+        return "PyTorch " + kind.cliName() + " " + shape + " -> " + numClasses;
+    }
+
     private static void copyArray(NDArray from, NDArray to) {
         if (!from.getShape().equals(to.getShape()) || from.getDataType() != to.getDataType()) {
             throw new ModelException("could not copy the network: a " + from.getDataType() + " " + from.getShape()
