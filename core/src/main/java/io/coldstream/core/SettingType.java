@@ -10,7 +10,7 @@ import java.util.function.Function;
  * command-line name, a number as itself.
  *
  * <p>A parser signals a bad text by throwing: a {@link ConfigurationException} whose message is
- * the whole explanation ({@code "network was 'vgg' but allowed values are small-cnn, resnet18"}),
+ * the whole explanation ({@code "network was 'vgg' but allowed values are small-cnn, small-cnn-wide, resnet18"}),
  * or an {@link IllegalArgumentException} (such as {@link NumberFormatException}), which is
  * reported as {@code "<key> was '<text>' but it must be <expected>"}. Immutable and thread-safe
  * when its functions are.

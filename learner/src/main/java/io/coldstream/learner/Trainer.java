@@ -197,7 +197,8 @@ public final class Trainer implements AutoCloseable {
                         + " (final: " + parts.finalHoldout.size() + ")",
                 "network:  " + parts.network.kind().cliName() + " on " + parts.shape + ", " + parts.numClasses
                         + " classes, " + parts.network.parameterCount() + " parameters, lr " + config.lr() + " ("
-                        + config.schedule() + "), momentum " + config.momentum(),
+                        + config.schedule() + "), momentum " + config.momentum()
+                        + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : ""),
                 "replay:   " + config.replayBudget() + " budget, " + parts.replay.capacity() + " entries of "
                         + parts.replay.bytesPerEntry() + " bytes (" + config.replayCodec().cliName() + "), "
                         + config.replayPolicy().cliName() + ", k="

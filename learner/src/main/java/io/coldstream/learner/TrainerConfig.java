@@ -150,6 +150,11 @@ public record TrainerConfig(SettingValues values) {
         return get(TrainerSettings.MOMENTUM);
     }
 
+    /** @return {@link TrainerSettings#WEIGHT_DECAY}; {@code 0} = none */
+    public double weightDecay() {
+        return get(TrainerSettings.WEIGHT_DECAY);
+    }
+
     /** @return {@link TrainerSettings#SCHEDULE} */
     public LearningRateSchedule schedule() {
         return get(TrainerSettings.SCHEDULE);
@@ -222,7 +227,7 @@ public record TrainerConfig(SettingValues values) {
 
     /** @return the optimiser settings */
     public OptimizerSettings optimizer() {
-        return new OptimizerSettings(lr(), momentum(), schedule());
+        return new OptimizerSettings(lr(), momentum(), schedule(), weightDecay());
     }
 
     /** @return the augmentation options */

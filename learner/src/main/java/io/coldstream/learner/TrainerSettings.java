@@ -92,7 +92,7 @@ public final class TrainerSettings {
     /** The architecture. */
     public static final Setting<NetworkKind> NETWORK = TABLE.define("network",
                     SettingType.of(NetworkKind::parse, NetworkKind::cliName), NetworkKind.SMALL_CNN)
-            .label("NET").doc("small-cnn | resnet18");
+            .label("NET").doc("small-cnn | small-cnn-wide | resnet18");
     /** Which library computes the network. */
     public static final Setting<NetworkEngine> ENGINE = TABLE.define("engine",
                     SettingType.of(NetworkEngine::parse, NetworkEngine::cliName), NetworkEngine.DL4J)
@@ -137,6 +137,10 @@ public final class TrainerSettings {
     /** The Nesterov momentum. */
     public static final Setting<Double> MOMENTUM = TABLE.define("momentum", SettingType.DOUBLE, 0.9)
             .label("M").check(that(m -> m >= 0 && m < 1, "in [0, 1)")).doc("Nesterov momentum");
+    /** L2 weight decay on the convolution and dense weights; {@code 0} = none. */
+    public static final Setting<Double> WEIGHT_DECAY = TABLE.define("weight.decay", SettingType.DOUBLE, 0.0)
+            .label("L2").check(that(w -> w >= 0 && w < 1, "in [0, 1)"))
+            .doc("L2 weight decay on convolution and dense weights, 0 = none");
     /** How the learning rate changes with steps. */
     public static final Setting<LearningRateSchedule> SCHEDULE = TABLE.define("schedule",
                     SettingType.of(LearningRateSchedule::parse, LearningRateSchedule::toString),

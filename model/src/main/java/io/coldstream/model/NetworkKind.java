@@ -16,6 +16,12 @@ public enum NetworkKind {
     SMALL_CNN("small-cnn"),
 
     /**
+     * {@link #SMALL_CNN} at twice the width: 64 and 128 channels, a dense layer of 512. About 1.7M
+     * parameters on 1x28x28 and about 3.5x the small CNN's work per example.
+     */
+    SMALL_CNN_WIDE("small-cnn-wide"),
+
+    /**
      * A ResNet-18 for 32x32 colour images (He et al., "Deep Residual Learning for Image
      * Recognition", 2016), in the CIFAR form: a 3x3 stem without pooling, four stages of two basic
      * blocks (64, 128, 256, 512 channels), global average pooling and a softmax output. About 11.2M

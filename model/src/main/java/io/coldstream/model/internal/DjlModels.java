@@ -31,24 +31,25 @@ public final class DjlModels {
      */
     public static Block build(NetworkKind kind, int numClasses) {
         return switch (kind) {
-            case SMALL_CNN -> smallCnn(numClasses);
+            case SMALL_CNN -> smallCnn(numClasses, 32, 64, 256);
+            case SMALL_CNN_WIDE -> smallCnn(numClasses, 64, 128, 512);
             case RESNET18 -> resnet18(numClasses);
         };
     }
 
-    /** conv32-BN-ReLU-maxpool, conv64-BN-ReLU-maxpool, dense 256 ReLU, dense to logits (no padding). */
-    private static Block smallCnn(int numClasses) {
+    /** convC1-BN-ReLU-maxpool, convC2-BN-ReLU-maxpool, dense ReLU, dense to logits (no padding). */
+    private static Block smallCnn(int numClasses, int c1, int c2, int dense) {
         return new SequentialBlock()
-                .add(conv(32, 3, 1, 0, true))
+                .add(conv(c1, 3, 1, 0, true))
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
-                .add(conv(64, 3, 1, 0, true))
+                .add(conv(c2, 3, 1, 0, true))
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(256).build())
+                .add(Linear.builder().setUnits(dense).build())
                 .add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(numClasses).build());
     }

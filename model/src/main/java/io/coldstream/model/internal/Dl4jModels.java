@@ -43,7 +43,8 @@ public final class Dl4jModels {
     public static ComputationGraphConfiguration configuration(NetworkKind kind, Shape shape, int numClasses,
             OptimizerSettings optimizer, long seed) {
         return switch (kind) {
-            case SMALL_CNN -> smallCnn(shape, numClasses, optimizer, seed);
+            case SMALL_CNN -> smallCnn(shape, numClasses, optimizer, seed, 32, 64, 256);
+            case SMALL_CNN_WIDE -> smallCnn(shape, numClasses, optimizer, seed, 64, 128, 512);
             case RESNET18 -> resnet18(shape, numClasses, optimizer, seed);
         };
     }
@@ -55,7 +56,14 @@ public final class Dl4jModels {
         Nesterovs updater = optimizer.schedule().isConstant()
                 ? new Nesterovs(optimizer.learningRate(), optimizer.momentum())
                 : new Nesterovs(stepSchedule(optimizer), optimizer.momentum());
-        return new NeuralNetConfiguration.Builder()
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder();
+        if (optimizer.weightDecay() > 0) {
+            // L2 added to the gradient before the updater, as PyTorch's SGD(weight_decay) does; DL4J's
+            // weightDecay(...) would apply it after the updater instead. Weights only: layers give biases
+            // and batch-norm parameters no regularisation unless asked (l2Bias).
+            b.l2(optimizer.weightDecay());
+        }
+        return b
                 .seed(seed)
                 .updater(updater)
                 .weightInit(WeightInit.RELU)
@@ -75,26 +83,26 @@ public final class Dl4jModels {
     }
 
     private static ComputationGraphConfiguration smallCnn(Shape shape, int numClasses, OptimizerSettings optimizer,
-            long seed) {
+            long seed, int c1, int c2, int dense) {
         if (shape.height() < 12 || shape.width() < 12) {
             throw new IllegalArgumentException("small-cnn needs inputs of at least 12x12 but got " + shape);
         }
         return base(optimizer, seed, ConvolutionMode.Truncate).graphBuilder()
                 .addInputs("input")
                 .setInputTypes(InputType.convolutional(shape.height(), shape.width(), shape.channels()))
-                .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).nOut(32).activation(Activation.IDENTITY).build(),
+                .addLayer("conv1", new ConvolutionLayer.Builder(3, 3).nOut(c1).activation(Activation.IDENTITY).build(),
                         "input")
                 .addLayer("bn1", new BatchNormalization.Builder().build(), "conv1")
                 .addLayer("relu1", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
                 .addLayer("pool1", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(),
                         "relu1")
-                .addLayer("conv2", new ConvolutionLayer.Builder(3, 3).nOut(64).activation(Activation.IDENTITY).build(),
+                .addLayer("conv2", new ConvolutionLayer.Builder(3, 3).nOut(c2).activation(Activation.IDENTITY).build(),
                         "pool1")
                 .addLayer("bn2", new BatchNormalization.Builder().build(), "conv2")
                 .addLayer("relu2", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn2")
                 .addLayer("pool2", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build(),
                         "relu2")
-                .addLayer("dense", new DenseLayer.Builder().nOut(256).activation(Activation.RELU).build(), "pool2")
+                .addLayer("dense", new DenseLayer.Builder().nOut(dense).activation(Activation.RELU).build(), "pool2")
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(numClasses)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "dense")
                 .setOutputs("output")

@@ -102,6 +102,8 @@ public final class PtNetwork implements Network {
     private final ByteBuffer predictBytes;
     private final FloatBuffer predictFloats;
     private NDArray[] velocity;
+    /** Per trainable parameter: whether weight decay applies (weights, not biases or batch-norm parameters). */
+    private boolean[] decayed;
     private long steps;
 
     private PtNetwork(NetworkKind kind, Shape shape, int numClasses, OptimizerSettings optimizer, int maxBatch) {
@@ -157,6 +159,10 @@ public final class PtNetwork implements Network {
             }
         }
         runningBefore = new float[running.size()][];
+        decayed = new boolean[trainable.size()];
+        for (int i = 0; i < decayed.length; i++) {
+            decayed[i] = trainable.get(i).getType() == Parameter.Type.WEIGHT;
+        }
         velocity = new NDArray[trainable.size()];
         for (int i = 0; i < velocity.length; i++) {
             velocity[i] = trainable.get(i).getArray().zerosLike();
@@ -198,17 +204,26 @@ public final class PtNetwork implements Network {
                 }
                 collector.backward(l);
             }
-            update((float) learningRate(optimizer, steps), (float) optimizer.momentum());
+            update((float) learningRate(optimizer, steps), (float) optimizer.momentum(),
+                    (float) optimizer.weightDecay());
         }
         steps++;
         return value;
     }
 
-    /** SGD with Nesterov momentum, PyTorch's form; runs with autograd off (outside the collector). */
-    private void update(float lr, float mu) {
+    /**
+     * SGD with Nesterov momentum, PyTorch's form, with L2 weight decay {@code wd} added to the gradient
+     * of each weight (not biases or batch-norm parameters); runs with autograd off (outside the collector).
+     */
+    private void update(float lr, float mu, float wd) {
         for (int i = 0; i < velocity.length; i++) {
             NDArray w = trainable.get(i).getArray();
             try (NDArray g = w.getGradient()) {
+                if (wd > 0 && decayed[i]) {
+                    try (NDArray d = w.mul(wd)) {
+                        g.addi(d);
+                    }
+                }
                 NDArray v = velocity[i];
                 v.muli(mu).addi(g);
                 try (NDArray d = v.mul(mu)) {
@@ -383,6 +398,7 @@ public final class PtNetwork implements Network {
         d.put("learningRate", optimizer.learningRate());
         d.put("momentum", optimizer.momentum());
         d.put("schedule", optimizer.schedule().toString());
+        d.put("weightDecay", optimizer.weightDecay());
         d.put("steps", steps);
         d.put("optimizerState", withOptimizerState);
         return d;
@@ -508,7 +524,8 @@ public final class PtNetwork implements Network {
                         + " classes but " + kind.cliName() + " on " + shape + " with " + numClasses + " was expected");
             }
             OptimizerSettings optimizer = new OptimizerSettings(d.path("learningRate").asDouble(),
-                    d.path("momentum").asDouble(), LearningRateSchedule.parse(d.path("schedule").asText()));
+                    d.path("momentum").asDouble(), LearningRateSchedule.parse(d.path("schedule").asText()),
+                    d.path("weightDecay").asDouble(0)); // absent in files written before weight decay: none
             PtNetwork n = new PtNetwork(kind, shape, numClasses, optimizer, maxBatch);
             try {
                 try (InputStream in = read(zip, PARAMETERS, file)) {
