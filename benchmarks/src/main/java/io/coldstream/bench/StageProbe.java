@@ -58,8 +58,10 @@ final class StageProbe implements TrainerListener {
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;
             progress.accept(String.format(Locale.ROOT, "%s: %d/%d examples, %.1f examples/s, stage %d/%d,"
-                    + " prequential %.3f", label, p.examplesSeen(), plan.order.length, p.examplesPerSecond(),
-                    Math.min(stages.size() + 1, plan.stages()), plan.stages(), p.prequentialAccuracy()));
+                    + " prequential %.3f%s", label, p.examplesSeen(), plan.order.length, p.examplesPerSecond(),
+                    Math.min(stages.size() + 1, plan.stages()), plan.stages(), p.prequentialAccuracy(),
+                    Double.isNaN(p.decodeImagesPerSecond()) ? ""
+                            : String.format(Locale.ROOT, ", decode %.0f images/s a thread", p.decodeImagesPerSecond())));
         }
     }
 

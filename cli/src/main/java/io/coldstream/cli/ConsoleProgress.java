@@ -95,6 +95,9 @@ final class ConsoleProgress implements TrainerListener {
         s.append(String.format(Locale.ROOT, "  %.1f ex/s  prequential %s (recent %s)  loss %.3f  replay %,d/%,d",
                 p.examplesPerSecond(), percent(p.prequentialAccuracy()), percent(p.windowAccuracy()), p.loss(),
                 p.replayEntries(), p.replayCapacity()));
+        if (!Double.isNaN(p.decodeImagesPerSecond())) {
+            s.append(String.format(Locale.ROOT, "  decode %,.0f img/s a thread", p.decodeImagesPerSecond()));
+        }
         s.append("  ETA ").append(duration(p.etaSeconds()));
         return s.toString();
     }

@@ -95,6 +95,19 @@ class ColdstreamTrainIT {
     }
 
     @Test
+    void trainsOnAnImageFolderAndShowsHowFastItDecodes() throws Exception {
+        Path data = io.coldstream.testkit.ImageFolderFiles.write(dir.resolve("images"), 3, 20, 4, 40, 30);
+        Path out = dir.resolve("run");
+        Outcome o = launch("train", "--data", "imagefolder:" + data, "--image-size", "16", "--engine", "pytorch",
+                "--limit", "60", "--holdout-every", "0", "--snapshot-every", "0", "--out", out.toString());
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.err()).contains("60/60 (100.0%)").containsPattern("decode [0-9,]+ img/s a thread");
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("examplesSeen").asLong()).isEqualTo(60);
+        assertThat(results.get("finalAccuracy").asDouble()).as("three solid colours").isGreaterThan(0.6);
+    }
+
+    @Test
     void benchRunsTheEngineSuiteAndWritesEngineJson() throws Exception {
         Path out = dir.resolve("bench");
         Outcome o = launch("bench", "--suite", "engine", "--cases", "small-cnn-1x28x28", "--seconds", "0.6",

@@ -10,6 +10,7 @@ import io.coldstream.io.SourceSpec;
 import io.coldstream.io.Sources;
 import io.coldstream.testkit.CifarFiles;
 import io.coldstream.testkit.IdxFiles;
+import io.coldstream.testkit.ImageFolderFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,27 @@ class IngestCommandTest {
         assertThat(examples).extracting(Example::label).containsExactly(19, 0, 8);
         assertThat(examples.get(2).pixels()).isEqualTo(java.util.Arrays.copyOfRange(
                 IdxFiles.pattern(3 * CifarFiles.PIXEL_BYTES), 2 * CifarFiles.PIXEL_BYTES, 3 * CifarFiles.PIXEL_BYTES));
+    }
+
+    @Test
+    void ingestsAnImageFolderDecodedToTheSizeAsked() {
+        Path images = ImageFolderFiles.write(dir.resolve("images"), 3, 4, 1, 40, 30);
+        Path queue = dir.resolve("q");
+
+        CliRun o = CliRun.of("ingest", "--data", "imagefolder:" + images, "--image-size", "16", "--order", "file",
+                "--to", "queue:" + queue);
+
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(o.out()).startsWith("ingested 12 records");
+        List<Example> examples = read(queue, new Shape(3, 16, 16), 3);
+        assertThat(examples).extracting(Example::label).containsExactly(0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2);
+        for (Example e : examples) {
+            int rgb = ImageFolderFiles.colour(e.label());
+            byte[] p = e.pixels();
+            int centre = 8 * 16 + 8; // channels first: red plane, green plane, blue plane
+            assertThat(new int[] {p[centre] & 0xFF, p[256 + centre] & 0xFF, p[512 + centre] & 0xFF})
+                    .containsExactly(rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF);
+        }
     }
 
     @Test

@@ -13,8 +13,10 @@ package io.coldstream.learner;
  * @param replayCapacity entries the replay buffer's budget allows
  * @param elapsedSeconds seconds since training started
  * @param etaSeconds seconds left at the current rate, {@code NaN} if unknown
+ * @param decodeImagesPerSecond images one thread of the source decodes per second, for a source that
+ *     decodes image files ({@code imagefolder:}); {@code NaN} for other sources
  */
 public record Progress(long examplesSeen, long total, double examplesPerSecond, double prequentialAccuracy,
         double windowAccuracy, double loss, int replayEntries, int replayCapacity, double elapsedSeconds,
-        double etaSeconds) {
+        double etaSeconds, double decodeImagesPerSecond) {
 }

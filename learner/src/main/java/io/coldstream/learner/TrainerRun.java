@@ -179,7 +179,7 @@ final class TrainerRun {
         double eta = total < 0 || rate <= 0 ? Double.NaN : (total - state.seen) / rate;
         listener.onProgress(new Progress(state.seen, total, rate, state.prequential.accuracy(),
                 state.prequential.windowAccuracy(), loss, p.replay.size(), p.replay.capacity(), (now - start) / 1000.0,
-                eta));
+                eta, p.source.decodeImagesPerSecond().orElse(Double.NaN)));
     }
 
     /**

@@ -104,6 +104,22 @@ public interface DatasetSplit {
     }
 
     /**
+     * @return images decoded from files so far, by any thread, for a split decoded on demand
+     *     ({@link ImageFolderSplit}); {@code 0} for a split held in memory
+     */
+    default long decodedImages() {
+        return 0;
+    }
+
+    /**
+     * @return nanoseconds spent decoding {@link #decodedImages()}, summed over the decoding threads;
+     *     {@code 0} for a split held in memory
+     */
+    default long decodeNanos() {
+        return 0;
+    }
+
+    /**
      * @return the split in a few words, for the trainer's stream line: by default its
      *     {@link #location()}; a {@link MultiTaskDataset}'s also says how each task was brought to
      *     one shape

@@ -88,6 +88,15 @@ public interface ExampleSource extends AutoCloseable {
     }
 
     /**
+     * @return for a source that decodes images from files (an {@code imagefolder:} dataset), how many
+     *     images one decoding thread has decoded per second so far; empty for every other source,
+     *     and before the first image
+     */
+    default java.util.OptionalDouble decodeImagesPerSecond() {
+        return java.util.OptionalDouble.empty();
+    }
+
+    /**
      * @return how many examples are left, if the source knows; for an unbounded stream, the
      *     backlog it can tell (records written but not read yet), else empty
      */

@@ -290,6 +290,14 @@ public final class IdxSource implements ExampleSource {
      *     {@code "idx:/usr/share/datasets/fashion-mnist (iid, 60000 examples)"}
      */
     @Override
+    public java.util.OptionalDouble decodeImagesPerSecond() {
+        long images = data.decodedImages();
+        long nanos = data.decodeNanos();
+        return images == 0 || nanos == 0 ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(images * 1e9 / nanos);
+    }
+
+    @Override
     public String describe() {
         return data.describe() + " (" + orderName + ", " + end + " examples)";
     }

@@ -305,6 +305,7 @@ public final class ImageFolderSplit implements DatasetSplit {
     }
 
     /** @return images decoded so far (successfully), by any thread */
+    @Override
     public long decodedImages() {
         return decoded.get();
     }
@@ -313,6 +314,7 @@ public final class ImageFolderSplit implements DatasetSplit {
      * @return nanoseconds spent decoding those images, summed over threads: reading the file,
      *     decoding it and bringing it to {@code S x S}
      */
+    @Override
     public long decodeNanos() {
         return decodeNanos.get();
     }

@@ -287,6 +287,16 @@ public final class MultiTaskDataset implements Dataset {
             return offsets[offsets.length - 1];
         }
 
+        @Override
+        public long decodedImages() {
+            return Arrays.stream(parts).mapToLong(DatasetSplit::decodedImages).sum();
+        }
+
+        @Override
+        public long decodeNanos() {
+            return Arrays.stream(parts).mapToLong(DatasetSplit::decodeNanos).sum();
+        }
+
         private int task(int index) {
             Objects.checkIndex(index, size());
             int t = Arrays.binarySearch(starts, index);

@@ -339,6 +339,7 @@ class ImageFolderDatasetTest {
         for (int threads : new int[] {1, 3}) {
             ImageFolderSplit train = train(16, threads);
             try (IdxSource source = new IdxSource(train, order, 0, "train")) {
+                assertThat(source.decodeImagesPerSecond()).as("nothing decoded yet").isEmpty();
                 for (int i = 0; i < order.length; i++) {
                     Example example = source.next();
                     assertThat(example.id()).isEqualTo(order[i]);
@@ -348,6 +349,10 @@ class ImageFolderDatasetTest {
                             .isEqualTo(pixels(train, order[i]));
                 }
                 assertThat(source.next()).isNull();
+                // what the trainer's progress line shows: the split's own figure, one thread's speed
+                assertThat(source.decodeImagesPerSecond()).isPresent();
+                assertThat(source.decodeImagesPerSecond().getAsDouble()).isPositive()
+                        .isCloseTo(train.imagesPerSecond(), org.assertj.core.data.Percentage.withPercentage(50));
             }
             assertThat(train.decodedImages()).as("30 streamed and 30 direct").isEqualTo(60);
             assertThat(train.imagesPerSecond()).isPositive();
