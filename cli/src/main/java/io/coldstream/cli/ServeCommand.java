@@ -77,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
                     + " the HTTP threads; raise it for large batches)")
     int threads = 1;
 
-    @Option(names = "--http-threads", paramLabel = "N", description = "request threads (default 16)")
+    @Option(names = "--http-threads", paramLabel = "N", description = "request threads (default 16; with --max-batch, at least twice it)")
     int httpThreads = 16;
 
     @Option(names = "--follow", paramLabel = "kafka:HOST:PORT/TOPIC",

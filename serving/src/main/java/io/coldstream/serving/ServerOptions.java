@@ -11,7 +11,9 @@ import java.util.List;
  * @param host the address to bind; {@code 127.0.0.1} by default, so nothing is exposed by accident
  * @param port the port, {@code 0} for any free one; default 8080
  * @param maxBodyBytes the largest request body accepted; larger ones get 413. Default 1 MiB
- * @param threads request threads; default 16 (forward passes still run one at a time per model)
+ * @param threads request threads; default 16 (forward passes still run one at a time per model). With
+ *     dynamic batching on, the server runs at least {@code 2 x maxBatch}: a request thread waits for
+ *     its batch, so fewer threads than that would cap the batch below {@code maxBatch}
  * @param drain on close, how long in-flight requests may take to finish; default 10 s
  */
 public record ServerOptions(String host, int port, long maxBodyBytes, int threads, Duration drain) {

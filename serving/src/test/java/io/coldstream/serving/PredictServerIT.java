@@ -112,6 +112,40 @@ class PredictServerIT {
     }
 
     @Test
+    void withBatchingABatchFillsFromMoreClientsThanTheDefaultRequestThreads() throws Exception {
+        publish();
+        ServingOptions batched = ServingOptions.builder().maxBatch(32).maxDelay(java.time.Duration.ofMillis(50))
+                .build();
+        assertThat(PredictServer.requestThreads(ServerOptions.loopback(0), batched)).isEqualTo(64);
+        assertThat(PredictServer.requestThreads(ServerOptions.loopback(0), ServingOptions.defaults())).isEqualTo(16);
+        PrometheusMeterRegistry batchedRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (ModelHandle bh = ModelHandle.openUnwatched(dir, batched, batchedRegistry);
+                PredictServer bs = PredictServer.start(bh, ServerOptions.loopback(0), batchedRegistry)) {
+            byte[] body = record(1, 28, 28, pixels);
+            URI predict = URI.create("http://127.0.0.1:" + bs.port() + "/predict");
+            for (int wave = 0; wave < 5; wave++) {
+                // 32 requests at once: with 16 request threads (the default, and what the server ran
+                // before batching raised it) no batch could hold more than 16 of them
+                java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers =
+                        new java.util.ArrayList<>();
+                for (int c = 0; c < 32; c++) {
+                    answers.add(client.sendAsync(HttpRequest.newBuilder(predict)
+                            .header("Content-Type", PredictServer.RECORD_TYPE)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                }
+                for (var a : answers) {
+                    assertThat(a.get().statusCode()).isEqualTo(200);
+                }
+            }
+            assertThat(batchedRegistry.get("coldstream.serving.batch.size").summary().max())
+                    .as("the largest batch").isGreaterThan(16);
+        } finally {
+            batchedRegistry.close();
+        }
+    }
+
+    @Test
     void isNotReadyUntilASnapshotIsLoaded() throws Exception {
         assertThat(get("/health").statusCode()).isEqualTo(503);
         assertThat(post("application/json", jsonPixels(784).getBytes()).statusCode()).isEqualTo(503);
