@@ -114,13 +114,19 @@ public final class ServingBench {
                      PredictServer server = PredictServer.start(bh, ServerOptions.loopback(0), batchedRegistry)) {
                     bh.awaitReady(Duration.ofSeconds(30));
                     Map<String, Object> throughput = new LinkedHashMap<>();
+                    Map<String, Object> rows = new LinkedHashMap<>();
+                    io.micrometer.core.instrument.DistributionSummary passes =
+                            batchedRegistry.get("coldstream.serving.batch.size").summary();
                     for (int clients : new int[] {1, 8, 32}) {
+                        long passesBefore = passes.count();
+                        double rowsBefore = passes.totalAmount();
                         throughput.put(String.valueOf(clients), throughput(server.port(), record(one), clients,
                                 seconds));
+                        rows.put(String.valueOf(clients), (passes.totalAmount() - rowsBefore)
+                                / Math.max(1, passes.count() - passesBefore));
                     }
                     r.put("httpThroughputPerSecondBatched", throughput);
-                    r.put("batchedMeanRowsPerPass", batchedRegistry.get("coldstream.serving.batch.size").summary()
-                            .mean());
+                    r.put("batchedMeanRowsPerPass", rows); // by clients: how full the batches were
                 }
                 // time from a new LATEST to the first answer from it
                 List<Double> swapMs = new ArrayList<>();

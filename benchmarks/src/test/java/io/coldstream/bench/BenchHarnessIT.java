@@ -116,6 +116,24 @@ class BenchHarnessIT {
     }
 
     @Test
+    void theImagenetSuiteRunsOnAnImageFolder() {
+        Path data = io.coldstream.testkit.ImageFolderFiles.write(out.resolve("images"), 4, 6, 2, 40, 30);
+        BenchSuite.Overrides o = new BenchSuite.Overrides("imagefolder:" + data, null, List.of(BenchMethod.CSSL),
+                null, null, 2, null, null, null, null, 3L,
+                Map.of("image.size", "16", "checkpoint.every", "0", "replay.k", "8"));
+        List<BenchExperiment> experiments = BenchSuite.IMAGENET.experiments(o);
+        assertThat(experiments).singleElement().satisfies(e -> assertThat(e.scenario())
+                .isEqualTo(Scenario.CLASS_INCREMENTAL));
+        BenchReport report = BenchHarness.run("imagenet", experiments, BenchSuite.IMAGENET.referencePoints(),
+                out.resolve("bench"), l -> { });
+        MethodResult cssl = report.results().get(0);
+        assertThat(cssl.stages()).extracting(StageAccuracy::seenClasses).containsExactly(2, 4);
+        assertThat(cssl.stages()).extracting(StageAccuracy::examplesSeen).containsExactly(12L, 24L);
+        assertThat(cssl.stages().get(1).examples()).as("all of val/").isEqualTo(8);
+        assertThat(report.referencePoints()).anyMatch(r -> r.contains("REMIND"));
+    }
+
+    @Test
     void multiTaskStagesAreTheTasks() {
         Path idx = out.resolve("idx");
         byte[] labels = new byte[30];
