@@ -84,7 +84,12 @@ final class StageProbe implements TrainerListener {
 
     private void evaluate(Network network, long examplesSeen) {
         int stage = stages.size();
-        stages.add(evaluator.evaluate(stage, examplesSeen, plan.seenAfter[stage], scorer(network, label, stage)));
+        StageAccuracy a = evaluator.evaluate(stage, examplesSeen, plan.seenAfter[stage], scorer(network, label, stage));
+        stages.add(a);
+        // a long run's figures as they come, not only in the report at its end
+        progress.accept(String.format(Locale.ROOT, "%s: stage %d/%d at %d examples: top-1 %.4f, top-5 %.4f on the %d"
+                + " test examples of the %d classes seen", label, stage + 1, plan.stages(), examplesSeen, a.top1(),
+                a.top5(), a.examples(), a.seenClasses()));
     }
 
     /**

@@ -124,13 +124,17 @@ class BenchHarnessIT {
         List<BenchExperiment> experiments = BenchSuite.IMAGENET.experiments(o);
         assertThat(experiments).singleElement().satisfies(e -> assertThat(e.scenario())
                 .isEqualTo(Scenario.CLASS_INCREMENTAL));
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
         BenchReport report = BenchHarness.run("imagenet", experiments, BenchSuite.IMAGENET.referencePoints(),
-                out.resolve("bench"), l -> { });
+                out.resolve("bench"), progress::add);
         MethodResult cssl = report.results().get(0);
         assertThat(cssl.stages()).extracting(StageAccuracy::seenClasses).containsExactly(2, 4);
         assertThat(cssl.stages()).extracting(StageAccuracy::examplesSeen).containsExactly(12L, 24L);
         assertThat(cssl.stages().get(1).examples()).as("all of val/").isEqualTo(8);
         assertThat(report.referencePoints()).anyMatch(r -> r.contains("REMIND"));
+        // each stage's figures are shown when the stage ends
+        assertThat(progress).anyMatch(l -> l.matches(".*stage 1/2 at 12 examples: top-1 [0-9.]+, top-5 [0-9.]+ on the 4"
+                + " test examples of the 2 classes seen"));
     }
 
     @Test
