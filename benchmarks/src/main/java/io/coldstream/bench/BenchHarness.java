@@ -146,7 +146,7 @@ public final class BenchHarness {
                 try (Trainer trainer = Trainer.prepare(config, Clock.systemUTC())) {
                     trainer.run(probe);
                     trained = trainer.examplesSeen();
-                    stages = probe.finish(trainer.network(), trained);
+                    stages = probe.finish(trainer.published(), trained);
                 } catch (DivergedException e) {
                     if (e.getMessage().startsWith(label + " diverged")) {
                         throw e; // the probe found it and named the method already

@@ -36,8 +36,9 @@ import io.coldstream.replay.ReplayBuffer;
  *
  * <p>Layout: {@code <out>/checkpoints/ckpt-000001/} holds {@code model.zip} (parameters and
  * optimiser state), {@code replay.bin} (the replay buffer's whole state), {@code trainer.bin}
- * (counters, generator states, evaluation history, configuration fingerprint) and
- * {@code manifest.json} (with the SHA-256 of the other three and the source positions).
+ * (counters, generator states, evaluation history, configuration fingerprint), with
+ * {@code --ema-decay} {@code average.zip} (the weight average's parameters), and
+ * {@code manifest.json} (with the SHA-256 of the others and the source positions).
  * {@code <out>/trained-ids.bin} is a journal of the ids of the examples trained on, in order, as
  * big-endian longs; each checkpoint records how many of its entries it covers.
  *
@@ -57,6 +58,8 @@ public final class CheckpointStore implements AutoCloseable {
     public static final String MODEL = "model.zip";
     /** The replay buffer's whole state inside a checkpoint (a base). */
     public static final String REPLAY = "replay.bin";
+    /** The weight average's parameters ({@code --ema-decay}), in a checkpoint of a run that keeps one. */
+    public static final String AVERAGE = "average.zip";
     /** What changed in the replay buffer since the previous checkpoint, inside a checkpoint. */
     public static final String REPLAY_INCREMENT = "replay-increment.bin";
     /**
@@ -101,6 +104,11 @@ public final class CheckpointStore implements AutoCloseable {
         /** @return the model zip */
         public Path model() {
             return folder.resolve(MODEL);
+        }
+
+        /** @return the weight average's zip, if the run keeps one ({@code --ema-decay}) */
+        public Optional<Path> average() {
+            return manifest.sha256().containsKey(AVERAGE) ? Optional.of(folder.resolve(AVERAGE)) : Optional.empty();
         }
 
         /** @return this checkpoint's own replay file: a base ({@link #REPLAY}) or an increment */
@@ -199,18 +207,37 @@ public final class CheckpointStore implements AutoCloseable {
      */
     public synchronized String write(Network network, byte[] replayState, byte[] trainerState, long examplesSeen,
             Map<String, Long> positions, long[] newIds, long journalLength) {
+        return write(network, null, replayState, trainerState, examplesSeen, positions, newIds, journalLength);
+    }
+
+    /**
+     * Queues a checkpoint of a run that keeps a weight average, as {@link #write(Network, byte[], byte[],
+     * long, Map, long[], long)} does.
+     *
+     * @param network a private copy of the model with its optimiser state
+     * @param average a private copy of the weight average, written as {@link #AVERAGE}; {@code null} for none
+     * @param replayState the replay buffer's state
+     * @param trainerState the trainer's state
+     * @param examplesSeen examples trained on
+     * @param positions per partition, the offset of the last example included
+     * @param newIds ids of the examples trained on since the previous checkpoint, in order
+     * @param journalLength the journal's length once {@code newIds} are appended
+     * @return the checkpoint's name
+     */
+    public synchronized String write(Network network, Network average, byte[] replayState, byte[] trainerState,
+            long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) {
         String name = String.format("ckpt-%06d", nextSequence++);
         Map<String, Long> pos = Map.copyOf(positions);
         chain = List.of(name + "/" + REPLAY);
         try {
             writer.submit(() -> {
-                try (network) {
-                    return writeNow(name, network, file -> Files.write(file, replayState), REPLAY,
+                try (network; average) {
+                    return writeNow(name, network, average, file -> Files.write(file, replayState), REPLAY,
                             List.of(name + "/" + REPLAY), trainerState, examplesSeen, pos, newIds, journalLength);
                 }
             });
         } catch (SnapshotException e) {
-            network.close();
+            closeAll(network, average);
             throw stopping(e);
         }
         return name;
@@ -259,12 +286,12 @@ public final class CheckpointStore implements AutoCloseable {
      * @return the checkpoint's name
      * @throws SnapshotException if the previous checkpoint failed
      */
-    synchronized String writeStreaming(Network network, ReplayWriter replay, byte[] trainerState,
+    synchronized String writeStreaming(Network network, Network average, ReplayWriter replay, byte[] trainerState,
             long examplesSeen, Map<String, Long> positions, long[] newIds, long journalLength) {
         try {
             awaitAll(); // a failed previous checkpoint stops the run here, by the write-failure policy
         } catch (SnapshotException e) {
-            network.close();
+            closeAll(network, average);
             throw e;
         }
         String name = String.format("ckpt-%06d", nextSequence++);
@@ -274,7 +301,7 @@ public final class CheckpointStore implements AutoCloseable {
         try {
             capture = replay.capture(base);
         } catch (RuntimeException e) {
-            network.close();
+            closeAll(network, average);
             throw e;
         }
         List<String> newChain = new java.util.ArrayList<>(base ? List.of() : chain);
@@ -284,8 +311,8 @@ public final class CheckpointStore implements AutoCloseable {
         List<String> replayChain = chain;
         try {
             writer.submit(() -> {
-                try (network; capture) {
-                    return writeNow(name, network, target -> {
+                try (network; average; capture) {
+                    return writeNow(name, network, average, target -> {
                         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
                                 Files.newOutputStream(target), 1 << 16))) {
                             capture.writeTo(out);
@@ -295,10 +322,20 @@ public final class CheckpointStore implements AutoCloseable {
             });
         } catch (SnapshotException e) {
             capture.close();
-            network.close();
+            closeAll(network, average);
             throw stopping(e);
         }
         return name;
+    }
+
+    private static void closeAll(Network network, Network average) {
+        try {
+            network.close();
+        } finally {
+            if (average != null) {
+                average.close();
+            }
+        }
     }
 
     /**
@@ -340,7 +377,8 @@ public final class CheckpointStore implements AutoCloseable {
         void writeTo(Path file) throws IOException;
     }
 
-    private CheckpointManifest writeNow(String name, Network network, ReplayFile replayState, String replayFile,
+    private CheckpointManifest writeNow(String name, Network network, Network average, ReplayFile replayState,
+            String replayFile,
             List<String> replayChain, byte[] trainerState, long examplesSeen, Map<String, Long> positions,
             long[] newIds, long journalLength) throws IOException {
         long started = System.nanoTime();
@@ -351,10 +389,15 @@ public final class CheckpointStore implements AutoCloseable {
         Files.createDirectories(tmp);
         network.save(tmp.resolve(MODEL), true);
         CrashPoint.failHere("checkpoint-model-written");
+        List<String> files = new java.util.ArrayList<>(List.of(MODEL, replayFile, TRAINER));
+        if (average != null) {
+            average.save(tmp.resolve(AVERAGE), false);
+            files.add(AVERAGE);
+        }
         replayState.writeTo(tmp.resolve(replayFile));
         Files.write(tmp.resolve(TRAINER), trainerState);
         Map<String, String> sums = new LinkedHashMap<>();
-        for (String file : List.of(MODEL, replayFile, TRAINER)) {
+        for (String file : files) {
             AtomicFiles.fsync(tmp.resolve(file));
             sums.put(file, AtomicFiles.sha256(tmp.resolve(file)));
         }
@@ -431,6 +474,7 @@ public final class CheckpointStore implements AutoCloseable {
             if (needed.contains(folder.getFileName().toString())) {
                 // Only its replay file and manifest are still needed: it no longer resumes by itself.
                 Files.deleteIfExists(folder.resolve(MODEL));
+                Files.deleteIfExists(folder.resolve(AVERAGE));
                 Files.deleteIfExists(folder.resolve(TRAINER));
             } else {
                 AtomicFiles.deleteRecursively(folder);
@@ -494,7 +538,12 @@ public final class CheckpointStore implements AutoCloseable {
                     return "its replay chain needs " + entry + ", which is missing or does not match its checksum";
                 }
             }
-            for (String file : List.of(MODEL, own.substring(own.indexOf('/') + 1), TRAINER)) {
+            List<String> files = new java.util.ArrayList<>(List.of(MODEL, own.substring(own.indexOf('/') + 1),
+                    TRAINER));
+            if (m.sha256().containsKey(AVERAGE)) {
+                files.add(AVERAGE);
+            }
+            for (String file : files) {
                 String expected = m.sha256().get(file);
                 if (expected == null) {
                     return "its manifest has no checksum for " + file;

@@ -178,6 +178,11 @@ public final class NetworkCopies implements AutoCloseable {
         }
 
         @Override
+        public void averageInto(Network average, double keep) {
+            net().averageInto(average instanceof Lent l ? l.net() : average, keep);
+        }
+
+        @Override
         public void close() {
             synchronized (this) {
                 if (returned) {

@@ -111,6 +111,7 @@ public final class Trainer implements AutoCloseable {
         try (MetricsRecord.Writer log = MetricsRecord.appendTo(out.resolve(MetricsRecord.FILE_NAME));
              // closed after the writers below: a copy they are still writing is closed when handed back
              NetworkCopies copies = new NetworkCopies(parts.network, 2);
+             NetworkCopies averageCopies = parts.average == null ? null : new NetworkCopies(parts.average, 2);
              SnapshotPublisher publisher = new SnapshotPublisher(out.resolve("snapshots"), parts.clock,
                      new SnapshotRetention(config.get(TrainerSettings.SNAPSHOT_KEEP),
                              config.get(TrainerSettings.SNAPSHOT_GRACE)),
@@ -126,7 +127,7 @@ public final class Trainer implements AutoCloseable {
                          parts.metrics.checkpoint(nanos);
                          durable.add(m);
                      })) {
-            TrainerRun run = new TrainerRun(parts, listener, log, copies, publisher, checkpoints,
+            TrainerRun run = new TrainerRun(parts, listener, log, copies, averageCopies, publisher, checkpoints,
                     this::commitDurableCheckpoints, start, total);
             PeriodicTasks tasks = run.tasks(PROGRESS_INTERVAL_MS);
             while (!stopRequested && (config.limit() <= 0 || state.seen < config.limit())) {
@@ -141,9 +142,14 @@ public final class Trainer implements AutoCloseable {
                     continue;
                 }
                 commitDurableCheckpoints();
-                listener.beforeStep(state.seen, ex, parts.network);
+                listener.beforeStep(state.seen, ex, parts.published());
                 long t0 = System.nanoTime();
+                long applied = parts.network.steps();
                 double loss = step.train(ex); // test, then train: predict, replay, augment, fit, offer
+                if (parts.average != null && parts.network.steps() != applied) {
+                    parts.network.averageInto(parts.average,
+                            TrainerParts.averageKeep(config.emaDecay(), parts.network.steps()));
+                }
                 state.seen++;
                 run.recordStep(ex.id(), loss, System.nanoTime() - t0); // throws once the run has diverged
                 tasks.afterStep(state.seen, parts.clock);
@@ -198,7 +204,9 @@ public final class Trainer implements AutoCloseable {
                 "network:  " + parts.network.kind().cliName() + " on " + parts.shape + ", " + parts.numClasses
                         + " classes, " + parts.network.parameterCount() + " parameters, lr " + config.lr() + " ("
                         + config.schedule() + "), momentum " + config.momentum()
-                        + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : ""),
+                        + (config.weightDecay() > 0 ? ", weight decay " + config.weightDecay() : "")
+                        + (config.emaDecay() > 0 ? "; evaluated and published: the moving average of the weights"
+                                + " (decay " + config.emaDecay() + ")" : ""),
                 "replay:   " + config.replayBudget() + " budget, " + parts.replay.capacity() + " entries of "
                         + parts.replay.bytesPerEntry() + " bytes (" + config.replayCodec().cliName() + "), "
                         + config.replayPolicy().cliName() + ", k="
@@ -212,6 +220,14 @@ public final class Trainer implements AutoCloseable {
     /** @return the network being trained */
     public Network network() {
         return parts.network;
+    }
+
+    /**
+     * @return the network the run evaluates and publishes: with {@code --ema-decay}, the moving average of
+     *     the trained weights; otherwise {@link #network()} itself
+     */
+    public Network published() {
+        return parts.published();
     }
 
     /** @return the backend in use */

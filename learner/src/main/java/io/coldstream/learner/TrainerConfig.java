@@ -155,6 +155,11 @@ public record TrainerConfig(SettingValues values) {
         return get(TrainerSettings.WEIGHT_DECAY);
     }
 
+    /** @return {@link TrainerSettings#EMA_DECAY}; {@code 0} = no weight average */
+    public double emaDecay() {
+        return get(TrainerSettings.EMA_DECAY);
+    }
+
     /** @return {@link TrainerSettings#SCHEDULE} */
     public LearningRateSchedule schedule() {
         return get(TrainerSettings.SCHEDULE);

@@ -4,6 +4,7 @@ import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.core.ConfigurationException;
+import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
@@ -58,6 +59,11 @@ final class TrainerParts implements AutoCloseable {
     final SeededRandom augmentRandom;
     final BackendReport backend;
     final Network network;
+    /**
+     * The exponential moving average of {@link #network}'s weights ({@link TrainerSettings#EMA_DECAY}),
+     * updated after every applied step; {@code null} when off.
+     */
+    final Network average;
     final HoldoutEvaluator periodicHoldout;
     final HoldoutEvaluator finalHoldout;
     /** What was removed from the output folder to start over (left by a run that crashed before its first checkpoint). */
@@ -133,6 +139,11 @@ final class TrainerParts implements AutoCloseable {
                     ? Networks.create(config.engine(), config.network(), shape, numClasses, config.optimizer(),
                             root.derive("init").nextLong(), maxBatch)
                     : Networks.restore(resumedFrom.model(), config.network(), shape, numClasses, maxBatch);
+            this.average = config.emaDecay() == 0 ? null : resumedFrom == null ? network.copy()
+                    : Networks.restore(resumedFrom.average().orElseThrow(() -> new DataException("the checkpoint "
+                            + resumedFrom.folder() + " holds no " + CheckpointStore.AVERAGE + " for --ema-decay "
+                            + config.emaDecay() + "; the run's folder is damaged")), config.network(), shape,
+                            numClasses, maxBatch);
             int[] subset = HoldoutSubsets.choose(test.size(), config.holdoutSize(), root.derive("holdout"));
             this.periodicHoldout = new HoldoutEvaluator(examples(test, subset), numClasses, EVAL_BATCH);
             this.finalHoldout = new HoldoutEvaluator(examples(test, HoldoutSubsets.choose(test.size(), 0, root)),
@@ -205,12 +216,33 @@ final class TrainerParts implements AutoCloseable {
         return list;
     }
 
+    /** @return the network that evaluations and snapshots use: the weight average when on, else the trained one */
+    Network published() {
+        return average != null ? average : network;
+    }
+
+    /**
+     * The weight an average keeps at each step: {@code decay}, but lower while few steps are behind it
+     * ({@code (1 + t) / (10 + t)} after {@code t} steps, as TensorFlow's ExponentialMovingAverage with
+     * its step count), so that early on the average follows training instead of its random start.
+     *
+     * @param decay the configured decay, {@code [0, 1)}
+     * @param steps optimiser steps applied so far, including the one just taken
+     * @return the share of the average's own values
+     */
+    static double averageKeep(double decay, long steps) {
+        return Math.min(decay, (1.0 + steps) / (10.0 + steps));
+    }
+
     @Override
     public void close() {
         try {
             source.close();
             badRecords.close();
             network.close();
+            if (average != null) {
+                average.close();
+            }
             if (announcer != null) {
                 announcer.close();
             }

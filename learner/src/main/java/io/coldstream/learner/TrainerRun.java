@@ -5,6 +5,7 @@ import io.coldstream.eval.HoldoutPoint;
 import io.coldstream.eval.HoldoutResult;
 import io.coldstream.eval.MetricsRecord;
 import io.coldstream.eval.RunResults;
+import io.coldstream.model.Network;
 import io.coldstream.model.SnapshotManifest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ final class TrainerRun {
     private final TrainerListener listener;
     private final MetricsRecord.Writer log;
     private final NetworkCopies copies;
+    /** Copies of the weight average, for snapshots and checkpoints; {@code null} without one. */
+    private final NetworkCopies averageCopies;
     private final SnapshotPublisher publisher;
     private final CheckpointStore checkpoints;
     private final Runnable commitDurable;
@@ -42,12 +45,14 @@ final class TrainerRun {
     private long seenAtLastReport;
 
     TrainerRun(TrainerParts parts, TrainerListener listener, MetricsRecord.Writer log, NetworkCopies copies,
-            SnapshotPublisher publisher, CheckpointStore checkpoints, Runnable commitDurable, long start, long total) {
+            NetworkCopies averageCopies, SnapshotPublisher publisher, CheckpointStore checkpoints,
+            Runnable commitDurable, long start, long total) {
         this.p = parts;
         this.state = parts.state;
         this.listener = listener;
         this.log = log;
         this.copies = copies;
+        this.averageCopies = averageCopies;
         this.publisher = publisher;
         this.checkpoints = checkpoints;
         this.commitDurable = commitDurable;
@@ -124,7 +129,7 @@ final class TrainerRun {
 
     private void holdout(long seen) {
         long h0 = System.nanoTime();
-        HoldoutResult r = p.periodicHoldout.evaluate(p.network::predict);
+        HoldoutResult r = p.periodicHoldout.evaluate(p.published()::predict);
         long nanos = System.nanoTime() - h0;
         evalMillis += nanos / 1_000_000;
         p.metrics.holdout(r.accuracy(), nanos);
@@ -138,7 +143,8 @@ final class TrainerRun {
 
     private void snapshot(Double holdoutAccuracy) {
         state.positions.putAll(p.source.lastPositions());
-        listener.onSnapshot(publisher.publish(copies.copyOf(), state.seen, holdoutAccuracy, state.positions,
+        Network published = averageCopies != null ? averageCopies.copyOf() : copies.copyOf();
+        listener.onSnapshot(publisher.publish(published, state.seen, holdoutAccuracy, state.positions,
                 p.config.describe()), state.seen);
         state.lastSnapshotAt = state.seen;
     }
@@ -149,7 +155,8 @@ final class TrainerRun {
         state.augmentRandomState = p.augmentRandom.state();
         long[] newIds = Arrays.copyOf(ids, idCount);
         idCount = 0;
-        checkpoints.writeStreaming(copies.copyOf(), CheckpointStore.ReplayWriter.of(p.replay), state.toBytes(ConfigFingerprint.of(p.config)),
+        checkpoints.writeStreaming(copies.copyOf(), averageCopies == null ? null : averageCopies.copyOf(),
+                CheckpointStore.ReplayWriter.of(p.replay), state.toBytes(ConfigFingerprint.of(p.config)),
                 state.seen, state.positions, newIds, state.journalLength);
     }
 
@@ -195,7 +202,7 @@ final class TrainerRun {
         List<Double> finalPerClass = List.of();
         if (!stopped) {
             long f0 = System.nanoTime();
-            HoldoutResult result = p.finalHoldout.evaluate(p.network::predict);
+            HoldoutResult result = p.finalHoldout.evaluate(p.published()::predict);
             p.metrics.holdout(result.accuracy(), System.nanoTime() - f0);
             finalAccuracy = result.accuracy();
             finalPerClass = result.perClassAccuracy();

@@ -141,6 +141,14 @@ public final class TrainerSettings {
     public static final Setting<Double> WEIGHT_DECAY = TABLE.define("weight.decay", SettingType.DOUBLE, 0.0)
             .label("L2").check(that(w -> w >= 0 && w < 1, "in [0, 1)"))
             .doc("L2 weight decay on convolution and dense weights, 0 = none");
+    /**
+     * Decay of the exponential moving average of the weights that holdout evaluations, snapshots and
+     * the final evaluation use ({@link io.coldstream.model.Network#averageInto}); {@code 0} = the
+     * trained weights themselves.
+     */
+    public static final Setting<Double> EMA_DECAY = TABLE.define("ema.decay", SettingType.DOUBLE, 0.0)
+            .label("D").check(that(d -> d >= 0 && d < 1, "in [0, 1)"))
+            .doc("evaluate and publish a moving average of the weights with this decay, such as 0.999; 0 = off");
     /** How the learning rate changes with steps. */
     public static final Setting<LearningRateSchedule> SCHEDULE = TABLE.define("schedule",
                     SettingType.of(LearningRateSchedule::parse, LearningRateSchedule::toString),

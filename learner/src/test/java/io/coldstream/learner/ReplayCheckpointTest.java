@@ -61,7 +61,7 @@ class ReplayCheckpointTest {
                 7, 4); CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"),
                         dir.resolve("trained-ids.bin"), 2, CLOCK, (m, nanos) -> committed.add(m))) {
             Network copy = net.copy();
-            long heap = Allocations.bytesAllocatedBy(() -> store.writeStreaming(copy, CheckpointStore.ReplayWriter.of(buffer),
+            long heap = Allocations.bytesAllocatedBy(() -> store.writeStreaming(copy, null, CheckpointStore.ReplayWriter.of(buffer),
                     new byte[] {1}, 5, Map.of("train", 4L), new long[] {1, 2, 3, 4, 5}, 5));
             assertThat(heap).as("heap bytes allocated while streaming %d bytes of replay state", buffer.bytesUsed())
                     .isLessThan(buffer.bytesUsed() / 8);
@@ -101,7 +101,7 @@ class ReplayCheckpointTest {
                             }
                         })) {
             for (int c = 1; c <= 3; c++) {
-                store.writeStreaming(net.copy(), CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c, Map.of("train",
+                store.writeStreaming(net.copy(), null, CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c, Map.of("train",
                         (long) c), new long[] {c}, c);
                 synchronized (committed) {
                     // when checkpoint c is queued, every earlier one is already durable
@@ -138,7 +138,7 @@ class ReplayCheckpointTest {
                     buffer.offer(new Example(id, label, SHAPE, pixels, new StreamPosition("t", id)));
                     twin.offer(new Example(id, label, SHAPE, pixels, new StreamPosition("t", id)));
                 }
-                store.writeStreaming(net.copy(), CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c,
+                store.writeStreaming(net.copy(), null, CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c,
                         Map.of("train", (long) c), new long[] {c}, c);
                 store.awaitAll();
                 CheckpointStore.Found found = store.newest().orElseThrow();
@@ -182,7 +182,7 @@ class ReplayCheckpointTest {
                 7, 4); CheckpointStore store = new CheckpointStore(dir.resolve("checkpoints"),
                         dir.resolve("trained-ids.bin"), 2, CLOCK, (m, nanos) -> { })) {
             for (int c = 1; c <= 4; c++) {
-                store.writeStreaming(net.copy(), CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c,
+                store.writeStreaming(net.copy(), null, CheckpointStore.ReplayWriter.of(buffer), new byte[] {(byte) c}, c,
                         Map.of("train", (long) c), new long[] {c}, c);
                 byte[] captured = stateOf(twin);
                 for (int i = 0; i < 300; i++) { // while the checkpoint is being written

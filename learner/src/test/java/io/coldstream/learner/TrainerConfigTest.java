@@ -117,7 +117,7 @@ class TrainerConfigTest {
     }
     /**
      * {@code describe()} as it was before the settings table, plus the settings added since (labels,
-     * image.size, replay.codec, weight.decay, snapshot.keep/grace, device, require.gpu, dtype) in table order:
+     * image.size, replay.codec, weight.decay, ema.decay, snapshot.keep/grace, device, require.gpu, dtype) in table order:
      * results.json and manifests echo it.
      */
     private static final String DEFAULTS_DESCRIBED = "{\"data\":\"/usr/share/datasets/fashion-mnist\","
@@ -125,7 +125,7 @@ class TrainerConfigTest {
             + "\"stage\":{\"classes\":2},\"limit\":0,\"seed\":42,\"network\":\"small-cnn\",\"engine\":\"dl4j\","
             + "\"replay\":{\"budget\":\"16MB\",\"k\":50,\"policy\":\"class-balanced\",\"codec\":\"raw\"},"
             + "\"augment\":{\"list\":\"crop,flip\",\"new\":false},\"crop\":{\"padding\":4},\"mixup\":{\"alpha\":0.2},"
-            + "\"lr\":0.01,\"momentum\":0.9,\"weight\":{\"decay\":0.0},\"schedule\":\"constant\",\"holdout\":{\"every\":1000,\"size\":2000},"
+            + "\"lr\":0.01,\"momentum\":0.9,\"weight\":{\"decay\":0.0},\"ema\":{\"decay\":0.0},\"schedule\":\"constant\",\"holdout\":{\"every\":1000,\"size\":2000},"
             + "\"snapshot\":{\"every\":5000,\"keep\":0,\"grace\":\"5m\"},\"out\":\"runs/run\",\"threads\":0,\"onednn\":true,"
             + "\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\","
             + "\"metrics\":{\"every\":100,\"port\":0,\"host\":\"127.0.0.1\"},\"checkpoint\":{\"every\":1000,\"keep\":3},"
@@ -135,7 +135,7 @@ class TrainerConfigTest {
             + "\"labels\":\"fine\",\"image\":{\"size\":32},\"order\":\"class-incremental\",\"stage\":{\"classes\":3},\"limit\":5000,\"seed\":7,"
             + "\"network\":\"resnet18\",\"engine\":\"pytorch\",\"replay\":{\"budget\":\"8MB\",\"k\":20,"
             + "\"policy\":\"reservoir\",\"codec\":\"raw\"},\"augment\":{\"list\":\"crop,mixup\",\"new\":true},\"crop\":{\"padding\":2},"
-            + "\"mixup\":{\"alpha\":0.4},\"lr\":0.05,\"momentum\":0.5,\"weight\":{\"decay\":0.0},\"schedule\":\"step:5000:0.5\","
+            + "\"mixup\":{\"alpha\":0.4},\"lr\":0.05,\"momentum\":0.5,\"weight\":{\"decay\":0.0},\"ema\":{\"decay\":0.0},\"schedule\":\"step:5000:0.5\","
             + "\"holdout\":{\"every\":500,\"size\":0},\"snapshot\":{\"every\":0,\"keep\":0,\"grace\":\"5m\"},\"announce\":\"kafka:localhost:9092/snaps\",\"out\":\"runs/x\",\"threads\":2,"
             + "\"onednn\":false,\"device\":0,\"require\":{\"gpu\":false},\"dtype\":\"float32\",\"metrics\":{\"every\":10,\"port\":9400,\"host\":\"0.0.0.0\"},"
             + "\"checkpoint\":{\"every\":100,\"keep\":1},\"bad\":{\"records\":\"fail\"},"
@@ -146,7 +146,7 @@ class TrainerConfigTest {
             + " stage.classes=Integer"
             + " limit=Long seed=Long network=String engine=String replay.budget=String replay.k=Integer"
             + " replay.policy=String replay.codec=String augment.list=String augment.new=Boolean crop.padding=Integer"
-            + " mixup.alpha=Double lr=Double momentum=Double weight.decay=Double schedule=String holdout.every=Long holdout.size=Integer"
+            + " mixup.alpha=Double lr=Double momentum=Double weight.decay=Double ema.decay=Double schedule=String holdout.every=Long holdout.size=Integer"
             + " snapshot.every=Long snapshot.keep=Integer snapshot.grace=String announce=String out=String threads=Integer onednn=Boolean device=Integer"
             + " require.gpu=Boolean dtype=String metrics.every=Long"
             + " metrics.port=Integer metrics.host=String checkpoint.every=Long checkpoint.keep=Integer"
@@ -175,7 +175,7 @@ class TrainerConfigTest {
 
     @Test
     void acceptsTheKeysOfTheSettingsTable() {
-        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(43)
+        assertThat(TrainerConfig.Builder.keys()).isEqualTo(TrainerSettings.table().keys()).hasSize(44)
                 .contains("replay.budget", "augment", "augment.new", "kafka.properties", "engine")
                 .doesNotContain("augment.list");
         assertThat(TrainerConfig.Builder.normalise("--Replay-Budget")).isEqualTo("replay.budget");
@@ -207,7 +207,7 @@ class TrainerConfigTest {
                 .set("snapshot.every", "-1").set("threads", "-1").set("metrics.every", "0")
                 .set("checkpoint.every", "-1").set("checkpoint.keep", "0").set("metrics.port", "70000")
                 .set("metrics.host", "  ").set("replay.budget", "0MB").set("mixup.alpha", "Infinity")
-                .set("lr", "NaN").set("momentum", "1").set("weight.decay", "-0.1").set("augment", "crop,blur").build())
+                .set("lr", "NaN").set("momentum", "1").set("weight.decay", "-0.1").set("ema.decay", "1").set("augment", "crop,blur").build())
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
                         .containsExactlyInAnyOrder(
                                 "stage.classes was 0 but it must be in [1, 100000]",
@@ -228,6 +228,7 @@ class TrainerConfigTest {
                                 "lr was NaN but it must be a positive number",
                                 "momentum was 1.0 but it must be in [0, 1)",
                                 "weight.decay was -0.1 but it must be in [0, 1)",
+                                "ema.decay was 1.0 but it must be in [0, 1)",
                                 "augment: augment had 'blur' but allowed names are crop, flip, mixup, none"));
         assertThatThrownBy(() -> TrainerConfig.builder().nameKeysAsFlags().set("--order", "random").set("seed", "x")
                 .set("network", "vgg").set("engine", "tf").set("replay.budget", "-3 MB").set("replay.policy", "lru")

@@ -161,6 +161,40 @@ class TrainerIT {
     }
 
     @Test
+    void aWeightAverageIsWhatIsPublishedAndItResumesBitForBit() throws Exception {
+        java.util.function.BiFunction<String, Long, TrainerConfig> averaged = (out, limit) -> config(out, limit)
+                .set("engine", "pytorch").set("ema.decay", "0.9").set("checkpoint.every", "60")
+                .set("snapshot.every", "60").set("holdout.every", "0").set("holdout.size", "200").build();
+        TrainerConfig whole = averaged.apply("whole", 120L);
+        float[] trained;
+        float[] average;
+        try (Trainer trainer = Trainer.prepare(whole, Clock.systemUTC())) {
+            trainer.run(new TrainerListener() { });
+            trained = trainer.network().parameters();
+            average = trainer.published().parameters();
+        }
+        assertThat(average).isNotEqualTo(trained);
+        // the snapshot is the average, and the checkpoint holds it beside the trained model
+        Path store = whole.out().resolve("snapshots");
+        try (io.coldstream.model.Network snapshot = io.coldstream.model.Networks.restore(
+                store.resolve(SnapshotStore.readLatest(store)).resolve("model.zip"), io.coldstream.model.NetworkKind.SMALL_CNN,
+                new io.coldstream.core.Shape(1, 28, 28), 10, 8)) {
+            SameParameters.assertBitIdentical(snapshot.parameters(), average, "snapshot parameters");
+        }
+        assertThat(whole.out().resolve("checkpoints/ckpt-000002/" + CheckpointStore.AVERAGE)).isRegularFile();
+        // stopped at 60, resumed to 120: the same trained weights and the same average
+        try (Trainer trainer = Trainer.prepare(averaged.apply("halves", 60L), Clock.systemUTC())) {
+            trainer.run(new TrainerListener() { });
+        }
+        try (Trainer trainer = Trainer.prepare(averaged.apply("halves", 120L), Clock.systemUTC())) {
+            assertThat(trainer.resumed()).isTrue();
+            trainer.run(new TrainerListener() { });
+            SameParameters.assertBitIdentical(trainer.network().parameters(), trained, "trained parameters");
+            SameParameters.assertBitIdentical(trainer.published().parameters(), average, "average");
+        }
+    }
+
+    @Test
     void resumingWithSettingsThatChangeWhatIsLearntIsRefused() {
         TrainerConfig first = config("run", 30).set("holdout.every", "0").set("holdout.size", "100").build();
         try (Trainer trainer = Trainer.prepare(first, Clock.systemUTC())) {

@@ -99,6 +99,23 @@ public interface Network extends AutoCloseable {
      */
     void copyTo(Network target);
 
+    /**
+     * Moves {@code average} toward this network: each of its parameters, batch-norm running
+     * statistics included, becomes {@code keep * average + (1 - keep) * this}. Called after every
+     * optimiser step with a decay close to 1, it keeps an exponential moving average of the weights
+     * (Polyak and Juditsky, "Acceleration of Stochastic Approximation by Averaging", 1992), a model
+     * that follows training without the step-to-step noise of a constant learning rate. The
+     * average's optimiser state and step count are left as they are. Element-wise, so deterministic.
+     *
+     * @param average an open network of the same engine, architecture, input shape and classes, not
+     *     this one, not in use by another thread
+     * @param keep the weight of {@code average}'s own values, in {@code [0, 1]}
+     * @throws io.coldstream.core.ModelException when {@code average} is of another engine,
+     *     architecture, shape or number of classes, closed, or this network
+     * @throws IllegalArgumentException when {@code keep} is outside {@code [0, 1]}
+     */
+    void averageInto(Network average, double keep);
+
     /** Releases native memory held by the network's buffers. */
     @Override
     void close();

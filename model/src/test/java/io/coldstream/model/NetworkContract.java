@@ -211,6 +211,33 @@ abstract class NetworkContract {
     }
 
     @Test
+    void averageIntoMovesEveryParameterTowardTheSourceByItsShare() {
+        MiniBatch batch = randomBatch(MNIST, 10, 33, 8);
+        try (Network net = smallCnn(1); Network average = smallCnn(2); Network other = Networks.create(engine(),
+                NetworkKind.SMALL_CNN, new Shape(1, 32, 32), 10, OptimizerSettings.defaults(), 1, 33)) {
+            net.fit(batch); // the batch-norm statistics move too
+            float[] w = net.parameters();
+            float[] before = average.parameters();
+            net.averageInto(average, 0.75);
+            float[] after = average.parameters();
+            assertThat(after).hasSameSizeAs(w);
+            for (int i = 0; i < w.length; i++) {
+                float expected = 0.75f * before[i] + 0.25f * w[i];
+                assertThat(after[i]).as("parameter %d", i).isCloseTo(expected,
+                        org.assertj.core.data.Offset.offset(1e-6f + 1e-5f * Math.abs(expected)));
+            }
+            assertThat(average.steps()).as("the average's own step count").isZero();
+            net.averageInto(average, 0);
+            SameParameters.assertBitIdentical(average.parameters(), w, "parameters after keep 0");
+            assertThatThrownBy(() -> net.averageInto(net, 0.5)).isInstanceOf(ModelException.class)
+                    .hasMessageContaining("itself");
+            assertThatThrownBy(() -> net.averageInto(other, 0.5)).isInstanceOf(ModelException.class);
+            assertThatThrownBy(() -> net.averageInto(average, 1.5)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("[0, 1]");
+        }
+    }
+
+    @Test
     void theWideSmallCnnHasTwiceTheChannelsAndLearns() {
         try (Network net = Networks.create(engine(), NetworkKind.SMALL_CNN_WIDE, MNIST, 10,
                 OptimizerSettings.defaults(), 1, 16)) {

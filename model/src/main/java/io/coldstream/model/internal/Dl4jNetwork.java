@@ -268,6 +268,25 @@ public final class Dl4jNetwork implements Network {
         t.graph.getConfiguration().setEpochCount(graph.getConfiguration().getEpochCount());
     }
 
+    @Override
+    public void averageInto(Network average, double keep) {
+        if (!(keep >= 0 && keep <= 1)) {
+            throw new IllegalArgumentException("keep was " + keep + " but must be in [0, 1]");
+        }
+        if (!(average instanceof Dl4jNetwork t) || t == this || t.closed || closed || t.kind != kind
+                || !t.shape.equals(shape) || t.numClasses != numClasses) {
+            throw new ModelException("cannot average a " + describe() + " into " + (average == this ? "itself"
+                    : average instanceof Dl4jNetwork t ? (t.closed ? "a closed " : "a ") + t.describe()
+                            : "a " + average.engine().cliName() + " network"));
+        }
+        // one flat view holds every parameter and the batch-norm statistics: scale it, then add the
+        // scaled source in place (axpy), with no temporary of the network's size
+        INDArray a = t.graph.params();
+        INDArray w = graph.params();
+        a.muli(keep);
+        Nd4j.getBlasWrapper().level1().axpy(a.length(), 1 - keep, w, a);
+    }
+
     private String describe() {
         return "Deeplearning4j " + kind.cliName() + " " + shape + " -> " + numClasses;
     }

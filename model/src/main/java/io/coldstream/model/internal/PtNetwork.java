@@ -490,6 +490,34 @@ public final class PtNetwork implements Network {
         return "PyTorch " + kind.cliName() + " " + shape + " -> " + numClasses;
     }
 
+    @Override
+    public void averageInto(Network average, double keep) {
+        if (!(keep >= 0 && keep <= 1)) {
+            throw new IllegalArgumentException("keep was " + keep + " but must be in [0, 1]");
+        }
+        if (!(average instanceof PtNetwork t) || t == this || t.released() || released() || t.kind != kind
+                || !t.shape.equals(shape) || t.numClasses != numClasses) {
+            throw new ModelException("cannot average a " + describe() + " into " + (average == this ? "itself"
+                    : average instanceof PtNetwork t ? (t.released() ? "a closed " : "a ") + t.describe()
+                            : "a " + average.engine().cliName() + " network"));
+        }
+        ai.djl.nn.ParameterList from = block.getParameters();
+        ai.djl.nn.ParameterList to = t.block.getParameters();
+        if (from.size() != to.size()) {
+            throw new ModelException("cannot average a " + describe() + ": " + from.size() + " parameters met "
+                    + to.size());
+        }
+        float k = (float) keep;
+        float rest = (float) (1 - keep);
+        for (int i = 0; i < from.size(); i++) {
+            NDArray a = to.get(i).getValue().getArray();
+            a.muli(k); // running statistics too: they are parameters of the block, without gradients
+            try (NDArray w = from.get(i).getValue().getArray().mul(rest)) {
+                a.addi(w);
+            }
+        }
+    }
+
     private static void copyArray(NDArray from, NDArray to) {
         if (!from.getShape().equals(to.getShape()) || from.getDataType() != to.getDataType()) {
             throw new ModelException("could not copy the network: a " + from.getDataType() + " " + from.getShape()
