@@ -37,7 +37,7 @@ final class ConfigFingerprint {
      * checkpoints already hold (their default is what those runs did).
      */
     private static final Set<Setting<?>> NEWER_THAN_FORMAT_1 = Set.of(TrainerSettings.REPLAY_CODEC,
-            TrainerSettings.LABELS, TrainerSettings.IMAGE_SIZE, TrainerSettings.WEIGHT_DECAY, TrainerSettings.EMA_DECAY);
+            TrainerSettings.LABELS, TrainerSettings.IMAGE_SIZE, TrainerSettings.WEIGHT_DECAY);
 
     private static boolean atDefault(TrainerConfig config, Setting<?> setting) {
         return Objects.equals(config.values().get(setting), setting.defaultValue());

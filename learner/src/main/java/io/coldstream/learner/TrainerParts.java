@@ -4,7 +4,6 @@ import io.coldstream.augment.Augmentation;
 import io.coldstream.augment.Augmentations;
 import io.coldstream.backend.BackendReport;
 import io.coldstream.core.ConfigurationException;
-import io.coldstream.core.DataException;
 import io.coldstream.core.Example;
 import io.coldstream.core.SeededRandom;
 import io.coldstream.core.Shape;
@@ -139,11 +138,10 @@ final class TrainerParts implements AutoCloseable {
                     ? Networks.create(config.engine(), config.network(), shape, numClasses, config.optimizer(),
                             root.derive("init").nextLong(), maxBatch)
                     : Networks.restore(resumedFrom.model(), config.network(), shape, numClasses, maxBatch);
-            this.average = config.emaDecay() == 0 ? null : resumedFrom == null ? network.copy()
-                    : Networks.restore(resumedFrom.average().orElseThrow(() -> new DataException("the checkpoint "
-                            + resumedFrom.folder() + " holds no " + CheckpointStore.AVERAGE + " for --ema-decay "
-                            + config.emaDecay() + "; the run's folder is damaged")), config.network(), shape,
-                            numClasses, maxBatch);
+            // a checkpoint of a run without an average (or an older one) starts it from the resumed weights
+            this.average = config.emaDecay() == 0 ? null
+                    : resumedFrom == null || resumedFrom.average().isEmpty() ? network.copy()
+                    : Networks.restore(resumedFrom.average().get(), config.network(), shape, numClasses, maxBatch);
             int[] subset = HoldoutSubsets.choose(test.size(), config.holdoutSize(), root.derive("holdout"));
             this.periodicHoldout = new HoldoutEvaluator(examples(test, subset), numClasses, EVAL_BATCH);
             this.finalHoldout = new HoldoutEvaluator(examples(test, HoldoutSubsets.choose(test.size(), 0, root)),

@@ -95,10 +95,10 @@ class ConfigFingerprintTest {
                 .set("snapshot.keep", "3").set("snapshot.grace", "30s").set("announce", "kafka:h:1/t").set("metrics.every", "1").set("metrics.port", "1").set("metrics.host", "::1")
                 .set("checkpoint.every", "1").set("checkpoint.keep", "9").set("bad.records", "fail")
                 .set("threads", "1").set("onednn", "false").set("kafka.properties", "k.properties")
-                .set("kafka.resume", "accept-loss").set("nonfinite.limit", "1").build();
+                .set("kafka.resume", "accept-loss").set("nonfinite.limit", "1").set("ema.decay", "0.99").build();
         assertThat(ConfigFingerprint.of(resumedElsewhere)).isEqualTo(DEFAULTS);
         assertThat(TrainerSettings.table().settings().stream().filter(s -> s.resumable()).map(s -> s.key()))
-                .containsExactly("limit", "holdout.every", "holdout.size", "snapshot.every", "snapshot.keep",
+                .containsExactly("limit", "ema.decay", "holdout.every", "holdout.size", "snapshot.every", "snapshot.keep",
                         "snapshot.grace", "announce", "out", "threads",
                         "onednn", "device", "require.gpu", "dtype", "metrics.every", "metrics.port", "metrics.host", "checkpoint.every",
                         "checkpoint.keep", "bad.records", "kafka.properties", "kafka.resume", "nonfinite.limit");

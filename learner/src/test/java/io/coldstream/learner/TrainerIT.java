@@ -192,6 +192,14 @@ class TrainerIT {
             SameParameters.assertBitIdentical(trainer.network().parameters(), trained, "trained parameters");
             SameParameters.assertBitIdentical(trainer.published().parameters(), average, "average");
         }
+        // the average never feeds back into training, so a run may resume without one
+        TrainerConfig without = config("halves", 130).set("engine", "pytorch").set("checkpoint.every", "60")
+                .set("snapshot.every", "60").set("holdout.every", "0").set("holdout.size", "200").build();
+        try (Trainer trainer = Trainer.prepare(without, Clock.systemUTC())) {
+            assertThat(trainer.resumed()).isTrue();
+            trainer.run(new TrainerListener() { });
+            assertThat(trainer.published()).isSameAs(trainer.network());
+        }
     }
 
     @Test
