@@ -110,14 +110,24 @@ class ReplayBudgetTest {
             buffer.offer(pool[i & 63]);
             buffer.sample(8, out, labels);
         }
-        long directBefore = directUsed();
-        long heap = Allocations.bytesAllocatedBy(() -> {
-            for (int i = 0; i < 20_000; i++) {
-                buffer.offer(pool[stream.nextInt(64)]);
-                buffer.sample(8, out, labels);
-            }
-        });
-        assertThat(directUsed() - directBefore).as("direct bytes allocated while running").isZero();
+        // A collection during the run may free direct buffers that earlier tests left behind, which
+        // reads as a negative change (CI saw -1.5 MB once): collect first, and of up to three runs
+        // one must leave the direct bytes exactly where they were. A buffer that allocates on every
+        // offer or sample never does.
+        long heap = Long.MAX_VALUE;
+        long direct = Long.MIN_VALUE;
+        for (int attempt = 0; attempt < 3 && direct != 0; attempt++) {
+            System.gc();
+            long directBefore = directUsed();
+            heap = Math.min(heap, Allocations.bytesAllocatedBy(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    buffer.offer(pool[stream.nextInt(64)]);
+                    buffer.sample(8, out, labels);
+                }
+            }));
+            direct = directUsed() - directBefore;
+        }
+        assertThat(direct).as("direct bytes allocated while running").isZero();
         if (codec.allocationFree()) {
             assertThat(heap).as("heap bytes allocated while running").isLessThan(16 * 1024);
         }
