@@ -193,7 +193,7 @@ class TrainerIT {
             SameParameters.assertBitIdentical(trainer.published().parameters(), average, "average");
         }
         // the average never feeds back into training, so a run may resume without one
-        TrainerConfig without = config("halves", 130).set("engine", "pytorch").set("checkpoint.every", "60")
+        TrainerConfig without = config("halves", 130).set("engine", "pytorch").set("ema.decay", "0").set("checkpoint.every", "60")
                 .set("snapshot.every", "60").set("holdout.every", "0").set("holdout.size", "200").build();
         try (Trainer trainer = Trainer.prepare(without, Clock.systemUTC())) {
             assertThat(trainer.resumed()).isTrue();
