@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The serving benchmarks of the small CNN (1x28x28, 10 classes) on both engines: predict latency at
- * batch 1 in-process and over loopback HTTP (p50, p99), HTTP throughput at 1, 8 and 32 clients, the
+ * batch 1 in-process and over loopback HTTP (p50, p99), the forward pass's time per row at 1, 8 and 32
+ * rows (batching's ceiling), throughput of 32 in-process threads and of 1, 8 and 32 HTTP clients, the
  * time from a new {@code LATEST} to the first answer from it, and how a training step's time changes
  * while a snapshot is being published. Writes JSON to the file given as the first argument.
  *
@@ -88,6 +89,10 @@ public final class ServingBench {
                 float[] one = Arrays.copyOf(batch(1, 2).features(), SHAPE.elementCount());
                 // in-process latency at batch 1
                 r.put("inProcessBatch1Ms", percentiles(latencies(() -> handle.predict(one, 1))));
+                // what batching can win at most: one forward pass's time per row at 1, 8 and 32 rows
+                r.put("forwardMsPerRow", forwardPerRow(net));
+                // in-process throughput from 32 threads, one model behind a lock: no HTTP in the way
+                r.put("inProcessThroughputPerSecond", inProcessThroughput(handle, one, 32, seconds));
                 try (PredictServer server = PredictServer.start(handle, ServerOptions.loopback(0), registry)) {
                     byte[] record = record(one);
                     URI uri = URI.create("http://127.0.0.1:" + server.port() + "/predict");
@@ -126,6 +131,7 @@ public final class ServingBench {
                                 / Math.max(1, passes.count() - passesBefore));
                     }
                     r.put("httpThroughputPerSecondBatched", throughput);
+                    r.put("inProcessThroughputPerSecondBatched", inProcessThroughput(bh, one, 32, seconds));
                     r.put("batchedMeanRowsPerPass", rows); // by clients: how full the batches were
                 }
                 // time from a new LATEST to the first answer from it
@@ -246,6 +252,60 @@ public final class ServingBench {
         r.put("requestsPerSecond", (d1 - d0) / elapsed);
         r.put("failed", failed.get());
         return r;
+    }
+
+    /**
+     * Median time of one forward pass divided by its rows, at 1, 8 and 32 rows: with one engine thread
+     * batching can raise throughput by at most the ratio of the first to the last.
+     */
+    private static Map<String, Object> forwardPerRow(Network net) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        for (int rows : new int[] {1, 8, 32}) {
+            float[] in = batch(rows, 7).features();
+            float[] features = Arrays.copyOf(in, rows * SHAPE.elementCount());
+            float[] out = new float[rows * net.numClasses()];
+            int passes = Math.max(50, 2000 / rows);
+            for (int i = 0; i < passes / 5; i++) {
+                net.predictProbabilities(features, rows, out); // warm-up
+            }
+            List<Long> times = new ArrayList<>();
+            for (int i = 0; i < passes; i++) {
+                long t0 = System.nanoTime();
+                net.predictProbabilities(features, rows, out);
+                times.add(System.nanoTime() - t0);
+            }
+            r.put(String.valueOf(rows), median(times) / 1e6 / rows);
+        }
+        return r;
+    }
+
+    /** Predictions per second from {@code clients} threads calling the handle directly. */
+    private static double inProcessThroughput(ModelHandle handle, float[] one, int clients, double seconds)
+            throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Thread t = new Thread(() -> {
+                while (!stop.get()) {
+                    handle.predict(one, 1);
+                    done.incrementAndGet();
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        Thread.sleep(1000); // warm-up
+        long d0 = done.get();
+        long t0 = System.nanoTime();
+        Thread.sleep((long) (seconds * 1000));
+        long d1 = done.get();
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join();
+        }
+        return (d1 - d0) / elapsed;
     }
 
     private static int send(HttpClient client, HttpRequest request) throws Exception {
