@@ -213,22 +213,40 @@ public final class ServingBench {
      */
     private static Map<String, Object> throughput(int port, byte[] record, int clients, double seconds)
             throws Exception {
+        List<PlainClient> connections = new ArrayList<>();
+        try {
+            for (int c = 0; c < clients; c++) {
+                connections.add(new PlainClient(port, record));
+            }
+            return callsPerSecond(connections.stream().<Request>map(c -> c::predict).toList(), seconds);
+        } finally {
+            for (PlainClient c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    /**
+     * Runs each request in a loop on a thread of its own, and counts the calls after a second of warm-up.
+     * A request that throws ends its thread (a connection is then in an unknown state) and is counted.
+     *
+     * @return {@code requestsPerSecond} and {@code failed}
+     */
+    private static Map<String, Object> callsPerSecond(List<Request> requests, double seconds)
+            throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
-        List<PlainClient> connections = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            PlainClient client = new PlainClient(port, record);
-            connections.add(client);
+        for (Request request : requests) {
             Thread t = new Thread(() -> {
                 while (!stop.get()) {
                     try {
-                        client.predict();
+                        request.run();
                         done.incrementAndGet();
                     } catch (Exception e) {
                         failed.incrementAndGet();
-                        return; // the connection is in an unknown state
+                        return;
                     }
                 }
             });
@@ -244,9 +262,6 @@ public final class ServingBench {
         stop.set(true);
         for (Thread t : threads) {
             t.join();
-        }
-        for (PlainClient c : connections) {
-            c.close();
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("requestsPerSecond", (d1 - d0) / elapsed);
@@ -280,32 +295,13 @@ public final class ServingBench {
     }
 
     /** Predictions per second from {@code clients} threads calling the handle directly. */
-    private static double inProcessThroughput(ModelHandle handle, float[] one, int clients, double seconds)
-            throws InterruptedException {
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong done = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
+    private static Map<String, Object> inProcessThroughput(ModelHandle handle, float[] one, int clients,
+            double seconds) throws InterruptedException {
+        List<Request> requests = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            Thread t = new Thread(() -> {
-                while (!stop.get()) {
-                    handle.predict(one, 1);
-                    done.incrementAndGet();
-                }
-            });
-            t.start();
-            threads.add(t);
+            requests.add(() -> handle.predict(one, 1));
         }
-        Thread.sleep(1000); // warm-up
-        long d0 = done.get();
-        long t0 = System.nanoTime();
-        Thread.sleep((long) (seconds * 1000));
-        long d1 = done.get();
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join();
-        }
-        return (d1 - d0) / elapsed;
+        return callsPerSecond(requests, seconds);
     }
 
     private static int send(HttpClient client, HttpRequest request) throws Exception {
