@@ -145,9 +145,10 @@ public final class TrainerSettings {
      * Decay of the exponential moving average of the weights that holdout evaluations, snapshots and
      * the final evaluation use ({@link io.coldstream.model.Network#averageInto}); {@code 0} = the
      * trained weights themselves. Default 0.999: over the whole Fashion-MNIST stream it gave 0.7 points
-     * (iid) and 1.45 (class-incremental) over the trained weights (README, Benchmark harness). Resumable: the average never feeds back into training, so a run may
-     * resume with another decay (the average then goes on with it, or starts from the resumed weights
-     * when the checkpoint holds none).
+     * (iid) and 1.45 (class-incremental) over the trained weights (README, Benchmark harness).
+     * Resumable: the average never feeds back into training, so a run may resume with another decay
+     * (the average then goes on with it, or starts from the resumed weights when the checkpoint holds
+     * none).
      */
     public static final Setting<Double> EMA_DECAY = TABLE.define("ema.decay", SettingType.DOUBLE, 0.999)
             .label("D").check(that(d -> d >= 0 && d < 1, "in [0, 1)")).resumable()
