@@ -1,6 +1,16 @@
 package io.coldstream.model;
 
-/** The Deeplearning4j engine keeps the {@link NetworkContract}. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.coldstream.core.MiniBatch;
+import io.coldstream.core.Shape;
+import io.coldstream.model.internal.Dl4jNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The Deeplearning4j engine keeps the {@link NetworkContract}, and its inference plan computes what its graph does. */
 class Dl4jNetworkIT extends NetworkContract {
 
     @Override
@@ -10,6 +20,51 @@ class Dl4jNetworkIT extends NetworkContract {
 
     @Override
     boolean released(Network net) {
-        return ((io.coldstream.model.internal.Dl4jNetwork) net).released();
+        return ((Dl4jNetwork) net).released();
+    }
+
+    @Test
+    void theInferencePlanAnswersWhatTheGraphComputesAfterEveryKindOfChange() {
+        check(NetworkKind.SMALL_CNN, MNIST);
+        check(NetworkKind.SMALL_CNN_WIDE, new Shape(3, 32, 32));
+    }
+
+    private void check(NetworkKind kind, Shape shape) {
+        MiniBatch batch = randomBatch(shape, 10, 45, 3);
+        try (Network net = Networks.create(engine(), kind, shape, 10, OptimizerSettings.defaults(), 1, 64);
+                Network average = Networks.create(engine(), kind, shape, 10, OptimizerSettings.defaults(), 2, 64)) {
+            Dl4jNetwork dl4j = (Dl4jNetwork) net;
+            assertThat(dl4j.inferencePath()).isEqualTo("outputSingle: not compiled yet");
+            MiniBatch first = randomBatch(shape, 10, 33, 4);
+            for (int i = 0; i < 3; i++) {
+                net.fit(first); // batch-norm statistics and weights away from their start
+            }
+            // 1 row, rows inside one pass, exactly one pass, and more rows than a pass holds (split)
+            for (int rows : new int[] {1, 5, 32, 45}) {
+                assertSameAsGraph(net, batch, rows, kind + " " + rows + " rows");
+            }
+            assertThat(dl4j.inferencePath()).isEqualTo("inference plan");
+            net.fit(first); // the plan's folded weights must follow the parameters
+            assertSameAsGraph(net, batch, 7, kind + " after a fit");
+            net.averageInto(average, 0.5);
+            assertSameAsGraph(average, batch, 7, kind + " after an average into it");
+            net.copyTo(average);
+            assertSameAsGraph(average, batch, 7, kind + " after a copy into it");
+        }
+    }
+
+    private static void assertSameAsGraph(Network net, MiniBatch batch, int rows, String what) {
+        float[] p = new float[rows * 10];
+        net.predictProbabilities(batch.features(), rows, p);
+        Shape s = net.inputShape();
+        INDArray x = Nd4j.create(DataType.FLOAT, rows, s.channels(), s.height(), s.width());
+        x.data().asNioFloat().put(batch.features(), 0, rows * s.elementCount());
+        INDArray expected = ((Dl4jNetwork) net).graph().outputSingle(false, x);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < 10; c++) {
+                assertThat(p[r * 10 + c]).as("%s: row %d class %d", what, r, c)
+                        .isCloseTo(expected.getFloat(r, c), org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
     }
 }

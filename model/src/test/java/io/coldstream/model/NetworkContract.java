@@ -290,6 +290,42 @@ abstract class NetworkContract {
     }
 
     @Test
+    void predictionsFollowEveryChangeOfTheParameters() {
+        MiniBatch batch = randomBatch(MNIST, 10, 8, 2);
+        MiniBatch other = randomBatch(MNIST, 10, 8, 9);
+        try (Network net = smallCnn(5); Network target = smallCnn(6)) {
+            float[] before = probabilities(target, batch);
+            net.fit(batch);
+            net.copyTo(target);
+            assertSameProbabilities(target, net, batch, "after copyTo");
+            assertThat(probabilities(target, batch)).isNotEqualTo(before);
+            net.fit(other);
+            net.fit(other);
+            assertThat(probabilities(net, batch)).as("after two fits").isNotEqualTo(probabilities(target, batch));
+            net.averageInto(target, 0); // keep none of the target: it becomes the network
+            assertSameProbabilities(target, net, batch, "after averageInto");
+            target.fit(other);
+            try (Network fresh = target.copy()) { // a new network predicts from the parameters as they are
+                assertSameProbabilities(target, fresh, batch, "after its own fit");
+            }
+        }
+    }
+
+    private static float[] probabilities(Network net, MiniBatch batch) {
+        float[] p = new float[batch.size() * net.numClasses()];
+        net.predictProbabilities(batch.features(), batch.size(), p);
+        return p;
+    }
+
+    private static void assertSameProbabilities(Network actual, Network expected, MiniBatch batch, String what) {
+        float[] a = probabilities(actual, batch);
+        float[] e = probabilities(expected, batch);
+        for (int i = 0; i < a.length; i++) {
+            assertThat(a[i]).as("%s: probability %d", what, i).isCloseTo(e[i], org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
     void aCopyIsIndependentAndEqual() {
         MiniBatch batch = randomBatch(MNIST, 10, 8, 2);
         try (Network original = smallCnn(5)) {

@@ -43,6 +43,9 @@ class NetworksIT {
             int[] predicted = new int[4];
             net.predict(batch.features(), 4, predicted);
             assertThat(java.util.Arrays.stream(predicted).boxed().toList()).allSatisfy(p -> assertThat(p).isBetween(0, 99));
+            // its residual additions are not a chain of layers: it predicts through the graph, and says why
+            assertThat(((io.coldstream.model.internal.Dl4jNetwork) net).inferencePath())
+                    .startsWith("outputSingle: vertex").contains("is not a layer fed by the one before it");
         }
     }
 }
