@@ -95,6 +95,10 @@ final class Dl4jInferencePlan implements AutoCloseable {
      * @return a plan with its weights computed from the graph's parameters, or the reason there is none
      */
     static Compiled compile(ComputationGraph graph, Shape shape, int numClasses, int rows) {
+        if (!Nd4j.getEnvironment().isCPU()) {
+            // its Java steps read and write host memory, which on CUDA is a copy of the device's
+            return new Compiled(null, "the inference plan runs on ND4J's CPU backend only");
+        }
         Builder b = new Builder(shape, Math.max(1, Math.min(rows, MAX_ROWS)));
         String whyNot = b.walk(graph, numClasses);
         if (whyNot != null) {
