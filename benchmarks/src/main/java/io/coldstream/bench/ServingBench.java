@@ -112,28 +112,10 @@ public final class ServingBench {
                     }
                     r.put("httpThroughputPerSecond", throughput);
                 }
-                // the same with dynamic batching (up to 32 rows, waiting at most 2 ms)
-                PrometheusMeterRegistry batchedRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-                ServingOptions batched = ServingOptions.builder().maxBatch(32).maxDelay(Duration.ofMillis(2)).build();
-                try (ModelHandle bh = ModelHandle.open(dir, batched, batchedRegistry);
-                     PredictServer server = PredictServer.start(bh, ServerOptions.loopback(0), batchedRegistry)) {
-                    bh.awaitReady(Duration.ofSeconds(30));
-                    Map<String, Object> throughput = new LinkedHashMap<>();
-                    Map<String, Object> rows = new LinkedHashMap<>();
-                    io.micrometer.core.instrument.DistributionSummary passes =
-                            batchedRegistry.get("coldstream.serving.batch.size").summary();
-                    for (int clients : new int[] {1, 8, 32}) {
-                        long passesBefore = passes.count();
-                        double rowsBefore = passes.totalAmount();
-                        throughput.put(String.valueOf(clients), throughput(server.port(), record(one), clients,
-                                seconds));
-                        rows.put(String.valueOf(clients), (passes.totalAmount() - rowsBefore)
-                                / Math.max(1, passes.count() - passesBefore));
-                    }
-                    r.put("httpThroughputPerSecondBatched", throughput);
-                    r.put("inProcessThroughputPerSecondBatched", inProcessThroughput(bh, one, 32, seconds));
-                    r.put("batchedMeanRowsPerPass", rows); // by clients: how full the batches were
-                }
+                // the same with dynamic batching of up to 32 rows: waiting at most 2 ms for a batch to
+                // fill, and not waiting at all (a pass takes what queued while the last one ran)
+                r.put("batchedMaxDelay2ms", batched(dir, one, Duration.ofMillis(2), seconds));
+                r.put("batchedMaxDelay0", batched(dir, one, Duration.ZERO, seconds));
                 // time from a new LATEST to the first answer from it
                 List<Double> swapMs = new ArrayList<>();
                 for (int v = 2; v <= 11; v++) {
@@ -150,6 +132,38 @@ public final class ServingBench {
             }
         } finally {
             AtomicFiles.deleteRecursively(dir);
+        }
+        return r;
+    }
+
+    /** HTTP throughput at 1, 8 and 32 clients, in-process throughput of 32 threads and batch fill, batched. */
+    private static Map<String, Object> batched(Path dir, float[] one, Duration maxDelay, double seconds)
+            throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ServingOptions batched = ServingOptions.builder().maxBatch(32).maxDelay(maxDelay).build();
+        try (ModelHandle handle = ModelHandle.open(dir, batched, registry);
+             PredictServer server = PredictServer.start(handle, ServerOptions.loopback(0), registry)) {
+            handle.awaitReady(Duration.ofSeconds(30));
+            // a lone caller's latency: what the hand-off to the batching thread (and any wait) costs
+            r.put("inProcessBatch1Ms", percentiles(latencies(() -> handle.predict(one, 1))));
+            try (PlainClient plain = new PlainClient(server.port(), record(one))) {
+                r.put("httpBatch1Ms", percentiles(latencies(plain::predict)));
+            }
+            Map<String, Object> throughput = new LinkedHashMap<>();
+            Map<String, Object> rows = new LinkedHashMap<>();
+            io.micrometer.core.instrument.DistributionSummary passes =
+                    registry.get("coldstream.serving.batch.size").summary();
+            for (int clients : new int[] {1, 8, 32}) {
+                long passesBefore = passes.count();
+                double rowsBefore = passes.totalAmount();
+                throughput.put(String.valueOf(clients), throughput(server.port(), record(one), clients, seconds));
+                rows.put(String.valueOf(clients), (passes.totalAmount() - rowsBefore)
+                        / Math.max(1, passes.count() - passesBefore));
+            }
+            r.put("httpThroughputPerSecond", throughput);
+            r.put("inProcessThroughputPerSecond", inProcessThroughput(handle, one, 32, seconds));
+            r.put("meanRowsPerPass", rows); // by clients: how full the batches were
         }
         return r;
     }

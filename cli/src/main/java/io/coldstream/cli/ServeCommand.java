@@ -66,10 +66,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", paramLabel = "N", description = "most rows per forward pass (default 64)")
     int maxBatch = 64;
 
-    @Option(names = "--max-delay", paramLabel = "MS",
+    @Option(names = "--max-delay", paramLabel = "MS|off",
             description = "dynamic batching: gather concurrent requests into one forward pass of up to --max-batch"
-                    + " rows, waiting at most MS milliseconds for more (0 = only what is queued; default: off)")
-    Integer maxDelayMs;
+                    + " rows, waiting at most MS milliseconds for more (default 0: only what queued while the last"
+                    + " pass ran, so a lone request never waits); off: each request its own pass")
+    String maxDelay = "0";
 
     @Option(names = "--threads", paramLabel = "N",
             description = "engine threads per forward pass; bin/coldstream passes it to OMP_NUM_THREADS (default 1:"
@@ -107,8 +108,16 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(store)) {
             problems.add("--store was '" + store + "' but it must be an existing folder (a run's --out folder)");
         }
-        if (maxDelayMs != null && maxDelayMs < 0) {
-            problems.add("--max-delay was " + maxDelayMs + " but it must be >= 0 milliseconds");
+        Duration delay = null;
+        if (!"off".equals(maxDelay)) {
+            try {
+                delay = Duration.ofMillis(Long.parseLong(maxDelay));
+            } catch (NumberFormatException e) {
+                delay = Duration.ofMillis(-1);
+            }
+            if (delay.isNegative()) {
+                problems.add("--max-delay was '" + maxDelay + "' but it must be milliseconds >= 0 or off");
+            }
         }
         if (maxBatch < 1) {
             problems.add("--max-batch was " + maxBatch + " but it must be >= 1");
@@ -136,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ServingOptions options = ServingOptions.builder().policy(policy).maxBatch(maxBatch)
-                .maxDelay(maxDelayMs == null ? null : Duration.ofMillis(maxDelayMs)).build();
+                .maxDelay(delay).build();
         // following announcements: the store is read once now (what is there already), then on each
         // announcement only
         ModelHandle handle = followSpec == null ? ModelHandle.open(store, options, registry)

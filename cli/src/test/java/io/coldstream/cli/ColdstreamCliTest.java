@@ -159,6 +159,18 @@ class ColdstreamCliTest {
     }
 
     @Test
+    void serveNamesEveryBadFlagAtOnce() {
+        CliRun o = CliRun.of("serve", "--store", dir.resolve("nowhere").toString(), "--max-delay", "soon",
+                "--max-batch", "0");
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("--max-delay was 'soon' but it must be milliseconds >= 0 or off")
+                .contains("--max-batch was 0").contains("--store was");
+        assertThat(CliRun.of("serve", "--store", dir.resolve("nowhere").toString(), "--max-delay", "-1").err())
+                .contains("--max-delay was '-1'");
+        assertThat(CliRun.of("serve", "--help").out()).contains("--max-delay=MS|off");
+    }
+
+    @Test
     void everyCommandAnswersHelp() {
         for (String command : new String[] {"train", "ingest", "serve", "eval", "bench", "report", "backend"}) {
             CliRun o = CliRun.of(command, "--help");

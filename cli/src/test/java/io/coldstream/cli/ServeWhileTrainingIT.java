@@ -129,7 +129,13 @@ class ServeWhileTrainingIT {
             try (Network net = new SnapshotStore(store).load(e.getKey(), 1)) {
                 float[] expected = new float[10];
                 net.predictProbabilities(features, 1, expected);
-                assertThat(e.getValue()).as("%s over HTTP vs offline", e.getKey()).containsExactly(expected);
+                // serve batches concurrent requests by default, and a row computed among others runs
+                // other kernels: equal up to float rounding (ModelHandleIT holds the unbatched path to
+                // the last bit)
+                for (int c = 0; c < expected.length; c++) {
+                    assertThat(e.getValue()[c]).as("%s over HTTP vs offline, class %d", e.getKey(), c)
+                            .isCloseTo(expected[c], org.assertj.core.data.Offset.offset(1e-5f));
+                }
             }
         }
         System.out.printf("%d answers from %d of %d versions, 0 failed%n", answers.get(), firstAnswer.size(),

@@ -52,10 +52,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> {@link #predict} may be called from any number of threads. A network is not
  * thread-safe, so the forward passes of concurrent requests run one at a time on the served model
- * (each engine already uses every core for one pass). With {@link ServingOptions#maxDelay()} set,
- * concurrent calls are gathered into one forward pass of up to {@code maxBatch} rows (dynamic
- * batching); a batch is computed on one model, so every guarantee above holds per call. Rows of a
- * batch may differ from the same rows predicted alone in the last bits (other kernels run).
+ * (each engine already uses every core for one pass). By default (unless
+ * {@link ServingOptions.Builder#noBatching()}), concurrent calls are gathered into one forward pass of
+ * up to {@code maxBatch} rows (dynamic batching): a pass takes the calls that queued while the one
+ * before it ran, waiting {@link ServingOptions#maxDelay()} (default 0) for more. A batch is computed
+ * on one model, so every guarantee above holds per call. Rows of a batch may differ from the same
+ * rows predicted alone in the last bits (other kernels run); unbatched, an answer equals the
+ * snapshot's offline {@code predictProbabilities} bit for bit.
  * The engine's native runtime is started by the caller ({@code Networks.startEngine}) for
  * Deeplearning4j's oneDNN path; otherwise the defaults apply.
  */

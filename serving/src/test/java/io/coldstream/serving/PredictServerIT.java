@@ -117,7 +117,11 @@ class PredictServerIT {
         ServingOptions batched = ServingOptions.builder().maxBatch(32).maxDelay(java.time.Duration.ofMillis(50))
                 .build();
         assertThat(PredictServer.requestThreads(ServerOptions.loopback(0), batched)).isEqualTo(64);
-        assertThat(PredictServer.requestThreads(ServerOptions.loopback(0), ServingOptions.defaults())).isEqualTo(16);
+        assertThat(PredictServer.requestThreads(ServerOptions.loopback(0), ServingOptions.builder().noBatching().build()))
+                .isEqualTo(16);
+        // batching is the default (without waiting), with the default --max-batch 64
+        assertThat(ServingOptions.defaults().maxDelay()).isZero();
+        assertThat(PredictServer.requestThreads(ServerOptions.loopback(0), ServingOptions.defaults())).isEqualTo(128);
         PrometheusMeterRegistry batchedRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ModelHandle bh = ModelHandle.openUnwatched(dir, batched, batchedRegistry);
                 PredictServer bs = PredictServer.start(bh, ServerOptions.loopback(0), batchedRegistry)) {
