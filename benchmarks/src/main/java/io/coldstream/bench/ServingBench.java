@@ -84,7 +84,7 @@ public final class ServingBench {
             publisher.publish(net.copy(), 1, null, Map.of(), Map.of());
             publisher.awaitAll();
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            try (ModelHandle handle = ModelHandle.open(dir, ServingOptions.defaults(), registry)) {
+            try (ModelHandle handle = ModelHandle.open(dir, ServingOptions.builder().noBatching().build(), registry)) {
                 handle.awaitReady(Duration.ofSeconds(30));
                 float[] one = Arrays.copyOf(batch(1, 2).features(), SHAPE.elementCount());
                 // in-process latency at batch 1
