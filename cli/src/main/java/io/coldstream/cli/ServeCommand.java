@@ -115,8 +115,8 @@ final class ServeCommand implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 delay = Duration.ofMillis(-1);
             }
-            if (delay.isNegative()) {
-                problems.add("--max-delay was '" + maxDelay + "' but it must be milliseconds >= 0 or off");
+            if (delay.isNegative() || delay.compareTo(Duration.ofMinutes(1)) > 0) {
+                problems.add("--max-delay was '" + maxDelay + "' but it must be milliseconds from 0 to 60000, or off");
             }
         }
         if (maxBatch < 1) {

@@ -163,10 +163,12 @@ class ColdstreamCliTest {
         CliRun o = CliRun.of("serve", "--store", dir.resolve("nowhere").toString(), "--max-delay", "soon",
                 "--max-batch", "0");
         assertThat(o.status()).isEqualTo(2);
-        assertThat(o.err()).contains("--max-delay was 'soon' but it must be milliseconds >= 0 or off")
+        assertThat(o.err()).contains("--max-delay was 'soon' but it must be milliseconds from 0 to 60000, or off")
                 .contains("--max-batch was 0").contains("--store was");
-        assertThat(CliRun.of("serve", "--store", dir.resolve("nowhere").toString(), "--max-delay", "-1").err())
-                .contains("--max-delay was '-1'");
+        for (String bad : new String[] {"-1", "60001", "99999999999999"}) {
+            assertThat(CliRun.of("serve", "--store", dir.resolve("nowhere").toString(), "--max-delay", bad).err())
+                    .contains("--max-delay was '" + bad + "'");
+        }
         assertThat(CliRun.of("serve", "--help").out()).contains("--max-delay=MS|off");
     }
 

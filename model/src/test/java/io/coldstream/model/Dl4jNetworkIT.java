@@ -29,6 +29,24 @@ class Dl4jNetworkIT extends NetworkContract {
         check(NetworkKind.SMALL_CNN_WIDE, new Shape(3, 32, 32));
     }
 
+    @Test
+    void batchNormFoldsWithItsEpsilonAlsoOnChannelsOfTinyVariance() {
+        try (Network net = Networks.create(engine(), NetworkKind.SMALL_CNN, MNIST, 10, OptimizerSettings.defaults(), 1,
+                33)) {
+            net.fit(randomBatch(MNIST, 10, 33, 4));
+            // running variances of 1e-5 (log10 of the standard deviation, as Deeplearning4j keeps
+            // them) with gamma 0.005, so that activations stay moderate and the softmax does not
+            // saturate: with eps = 1e-5 left out the scale would be 1.58 instead of 1.12; near a
+            // variance of 1 the difference is 5e-6 and the other tests cannot see it
+            for (String bn : new String[] {"bn1", "bn2"}) {
+                org.deeplearning4j.nn.api.Layer layer = ((Dl4jNetwork) net).graph().getLayer(bn);
+                layer.getParam("log10stdev").assign(-2.5);
+                layer.getParam("gamma").assign(0.005);
+            }
+            assertSameAsGraph(net, randomBatch(MNIST, 10, 5, 3), 5, "tiny variances");
+        }
+    }
+
     private void check(NetworkKind kind, Shape shape) {
         MiniBatch batch = randomBatch(shape, 10, 45, 3);
         try (Network net = Networks.create(engine(), kind, shape, 10, OptimizerSettings.defaults(), 1, 64);

@@ -100,14 +100,19 @@ final class Dl4jInferencePlan implements AutoCloseable {
             return new Compiled(null, "the inference plan runs on ND4J's CPU backend only");
         }
         Builder b = new Builder(shape, Math.max(1, Math.min(rows, MAX_ROWS)));
-        String whyNot = b.walk(graph, numClasses);
-        if (whyNot != null) {
-            b.closeAll();
-            return new Compiled(null, whyNot);
+        String whyNot;
+        try {
+            whyNot = b.walk(graph, numClasses);
+            if (whyNot == null) {
+                Dl4jInferencePlan plan = new Dl4jInferencePlan(b.steps, b.tensors, b.input, b.current, b.rows);
+                plan.refresh();
+                return new Compiled(plan, null);
+            }
+        } catch (RuntimeException e) {
+            whyNot = "compiling it failed: " + e;
         }
-        Dl4jInferencePlan plan = new Dl4jInferencePlan(b.steps, b.tensors, b.input, b.current, b.rows);
-        plan.refresh();
-        return new Compiled(plan, null);
+        b.closeAll();
+        return new Compiled(null, whyNot);
     }
 
     /** @return the most rows one {@link #run} takes */
@@ -161,6 +166,27 @@ final class Dl4jInferencePlan implements AutoCloseable {
         for (Tensor t : tensors) {
             t.close();
         }
+    }
+
+    /**
+     * @return a parameter's values in C order; the copy this takes is released at once (a refresh
+     *     runs after every training step that predicts, and native copies left to the garbage
+     *     collector would pile up)
+     */
+    private static float[] floats(INDArray param) {
+        INDArray c = param.dup('c');
+        try {
+            return c.data().asFloat();
+        } finally {
+            c.close();
+        }
+    }
+
+    /** Writes {@code values} into a C-ordered array of as many. */
+    private static void put(INDArray target, float[] values) {
+        FloatBuffer b = target.data().asNioFloat();
+        b.clear();
+        b.put(values);
     }
 
     /** An activation: {@code rows} rows of {@code dims} (NCHW or flat), in one native buffer. */
@@ -283,33 +309,29 @@ final class Dl4jInferencePlan implements AutoCloseable {
         @Override
         public void refresh() {
             int outChannels = (int) weights.size(0);
-            float[] w = conv.getParam("W").dup('c').data().asFloat();
+            float[] w = floats(conv.getParam("W"));
             INDArray b = conv.getParam("b");
-            float[] shift = b == null ? new float[outChannels] : b.dup('c').data().asFloat();
+            float[] shift = b == null ? new float[outChannels] : floats(b);
             if (norm != null) {
                 BatchNormalization c = (BatchNormalization) norm.conf().getLayer();
-                float[] mean = norm.getParam("mean").dup('c').data().asFloat();
-                float[] gamma = norm.getParam("gamma").dup('c').data().asFloat();
-                float[] beta = norm.getParam("beta").dup('c').data().asFloat();
-                float[] spread = c.isUseLogStd() ? norm.getParam("log10stdev").dup('c').data().asFloat()
-                        : norm.getParam("var").dup('c').data().asFloat();
+                float[] mean = floats(norm.getParam("mean"));
+                float[] gamma = floats(norm.getParam("gamma"));
+                float[] beta = floats(norm.getParam("beta"));
+                float[] spread = floats(norm.getParam(c.isUseLogStd() ? "log10stdev" : "var"));
                 int per = w.length / outChannels;
                 for (int o = 0; o < outChannels; o++) {
-                    // Deeplearning4j's inference: gamma * (x - mean) / std + beta, std = sqrt(var + eps)
-                    double std = c.isUseLogStd() ? Math.pow(10, spread[o]) : Math.sqrt(spread[o] + c.getEps());
-                    float scale = (float) (gamma[o] / std);
+                    // Deeplearning4j's inference: gamma * (x - mean) / sqrt(var + eps) + beta, where a
+                    // log-std layer keeps log10(sqrt(var)) of the running variance, eps not included
+                    double var = c.isUseLogStd() ? Math.pow(10, 2.0 * spread[o]) : spread[o];
+                    float scale = (float) (gamma[o] / Math.sqrt(var + c.getEps()));
                     for (int i = o * per; i < (o + 1) * per; i++) {
                         w[i] *= scale;
                     }
                     shift[o] = (shift[o] - mean[o]) * scale + beta[o];
                 }
             }
-            FloatBuffer wb = weights.data().asNioFloat();
-            wb.clear();
-            wb.put(w);
-            FloatBuffer bb = bias.data().asNioFloat();
-            bb.clear();
-            bb.put(shift);
+            put(weights, w);
+            put(bias, shift);
         }
 
         @Override
@@ -355,7 +377,7 @@ final class Dl4jInferencePlan implements AutoCloseable {
         @Override
         public void refresh() {
             weights.assign(layer.getParam("W"));
-            bias.assign(layer.getParam("b").reshape(bias.length()));
+            put(bias, floats(layer.getParam("b")));
         }
 
         @Override
@@ -556,8 +578,12 @@ final class Dl4jInferencePlan implements AutoCloseable {
                 if (why == null) {
                     Layer next = i + 1 < chain.size() ? chain.get(i + 1).getLayer() : null;
                     boolean last = i == chain.size() - 1;
-                    why = layer(v.getLayer(), next, last, numClasses);
-                    if (why == null && next != null && takesNorm(v.getLayer(), next)) {
+                    // a batch norm folds into the convolution before it when nothing sits between
+                    // them and a layer follows it (the last must be the output layer)
+                    Layer norm = next != null && i + 1 < chain.size() - 1 && takesNorm(v.getLayer(), next)
+                            && ((LayerVertex) chain.get(i + 1)).getLayerPreProcessor() == null ? next : null;
+                    why = layer(v.getLayer(), norm, last, numClasses);
+                    if (why == null && norm != null) {
                         i++; // folded into the convolution
                     }
                 }
@@ -592,7 +618,8 @@ final class Dl4jInferencePlan implements AutoCloseable {
                     && ((ConvolutionLayer) layer.conf().getLayer()).getActivationFn() instanceof ActivationIdentity;
         }
 
-        private String layer(Layer layer, Layer next, boolean last, int numClasses) {
+        /** @param norm a batch norm to fold into {@code layer}, a convolution; or null */
+        private String layer(Layer layer, Layer norm, boolean last, int numClasses) {
             org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
             String name = conf.getLayerName();
             Class<?> type = conf.getClass();
@@ -601,7 +628,7 @@ final class Dl4jInferencePlan implements AutoCloseable {
                         : "layer " + name + " is an OutputLayer before the last layer";
             }
             if (type == ConvolutionLayer.class) {
-                return conv(layer, (ConvolutionLayer) conf, next != null && takesNorm(layer, next) ? next : null);
+                return conv(layer, (ConvolutionLayer) conf, norm);
             }
             if (type == ActivationLayer.class) {
                 return activation(((ActivationLayer) conf).getActivationFn(), name);
@@ -619,6 +646,9 @@ final class Dl4jInferencePlan implements AutoCloseable {
                 long outs = layer.getParam("W").size(1);
                 if (in != current.rowSize || layer.getParam("b") == null) {
                     return "layer " + name + " has " + in + " inputs for " + current.rowSize + " values, or no bias";
+                }
+                if (conf instanceof DenseLayer d && d.hasLayerNorm()) {
+                    return "layer " + name + " has layer normalisation";
                 }
                 Tensor out = tensor(outs);
                 steps.add(new Affine(layer, current, out, rows));
