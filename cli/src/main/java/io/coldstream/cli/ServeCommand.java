@@ -170,6 +170,11 @@ final class ServeCommand implements Callable<Integer> {
                 + policy + ", " + handle.version().map(v -> "now " + v).orElse("waiting for a snapshot")
                 + (followSpec == null ? ", watching the store" : ", swapping on the announcements on " + followSpec)
                 + ")");
+        err.println("batching: " + (options.batching()
+                ? "up to " + maxBatch + " rows a pass, " + (options.maxDelay().isZero() ? "no waiting" : "waiting up to "
+                        + options.maxDelay().toMillis() + " ms") + " (--max-delay " + maxDelay + "), "
+                        + PredictServer.requestThreads(serverOptions, options) + " request threads"
+                : "off (--max-delay off): one pass per request, " + httpThreads + " request threads"));
         err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         SnapshotAnnouncements.Follower following = follower;

@@ -126,7 +126,7 @@ public final class PredictServer implements AutoCloseable {
      * @return the request threads to run: {@code options.threads()}, and with batching at least
      *     {@code 2 x maxBatch}
      */
-    static int requestThreads(ServerOptions options, ServingOptions serving) {
+    public static int requestThreads(ServerOptions options, ServingOptions serving) {
         return serving.batching() ? Math.max(options.threads(), 2 * serving.maxBatch()) : options.threads();
     }
 
