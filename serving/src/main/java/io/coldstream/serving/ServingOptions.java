@@ -39,8 +39,8 @@ public record ServingOptions(VersionPolicy policy, int maxBatch, int topK, Durat
 
     /**
      * @return the defaults: latest, batch 64, top 5, polling every 250 ms, watching, batching without
-     *     waiting (on this 2-core machine: as fast as no batching for one client, 2.2-2.7x (Deeplearning4j)
-     *     and 4.1-4.4x (PyTorch) the requests per second at 32 HTTP clients, see README)
+     *     waiting (on this 2-core machine: as fast as no batching for one client, 2.0-2.7x (Deeplearning4j)
+     *     and 4.1-4.7x (PyTorch) the requests per second at 32 HTTP clients, see README)
      */
     public static ServingOptions defaults() {
         return builder().build();

@@ -143,9 +143,7 @@ final class Dl4jInferencePlan implements AutoCloseable {
         if (n < 1 || n > rows) {
             throw new IllegalArgumentException("rows were " + n + " but must be in [1, " + rows + "]");
         }
-        FloatBuffer in = input.buffer();
-        in.clear();
-        in.put(features, start * input.rowSize, n * input.rowSize);
+        Dl4jNetwork.copyInto(input.full, features, start * input.rowSize, n * input.rowSize);
         for (Step s : steps) {
             s.run(n);
         }
@@ -180,13 +178,6 @@ final class Dl4jInferencePlan implements AutoCloseable {
         } finally {
             c.close();
         }
-    }
-
-    /** Writes {@code values} into a C-ordered array of as many. */
-    private static void put(INDArray target, float[] values) {
-        FloatBuffer b = target.data().asNioFloat();
-        b.clear();
-        b.put(values);
     }
 
     /** An activation: {@code rows} rows of {@code dims} (NCHW or flat), in one native buffer. */
@@ -359,8 +350,8 @@ final class Dl4jInferencePlan implements AutoCloseable {
                     shift[o] = (shift[o] - mean[o]) * scale + beta[o];
                 }
             }
-            put(weights, w);
-            put(bias, shift);
+            Dl4jNetwork.copyInto(weights, w, 0, w.length);
+            Dl4jNetwork.copyInto(bias, shift, 0, shift.length);
         }
 
         @Override
@@ -389,7 +380,8 @@ final class Dl4jInferencePlan implements AutoCloseable {
         @Override
         public void refresh() {
             weights.assign(layer.getParam("W"));
-            put(bias, floats(layer.getParam("b")));
+            float[] b = floats(layer.getParam("b"));
+            Dl4jNetwork.copyInto(bias, b, 0, b.length);
         }
 
         @Override
@@ -460,9 +452,7 @@ final class Dl4jInferencePlan implements AutoCloseable {
                 case SOFTMAX -> softmax(x, y, n, in.rowSize);
                 default -> throw new IllegalStateException(kind.name());
             }
-            FloatBuffer dst = out.buffer();
-            dst.clear();
-            dst.put(y, 0, outLength);
+            Dl4jNetwork.copyInto(out.full, y, 0, outLength);
         }
 
         /** Max pooling without padding, plane by plane; with {@code relu}, nothing under 0 comes out. */

@@ -59,7 +59,8 @@ public final class Dl4jNetwork implements Network {
     private String noPlan;
     /** {@link #changes} when the plan's weights were last computed. */
     private long planAt;
-    private float[] planProbabilities;
+    /** One forward pass's probabilities, for {@link #predict}. */
+    private float[] passProbabilities;
 
     /**
      * @param graph an initialised graph with one input and one softmax output
@@ -92,8 +93,8 @@ public final class Dl4jNetwork implements Network {
             fitLabels[n] = Nd4j.create(DataType.FLOAT, n, numClasses);
         }
         INDArray y = fitLabels[n];
-        copyInto(x, batch.features(), n * shape.elementCount());
-        copyInto(y, batch.targets(), n * numClasses);
+        copyInto(x, batch.features(), 0, n * shape.elementCount());
+        copyInto(y, batch.targets(), 0, n * numClasses);
         one[0] = x;
         oneLabel[0] = y;
         INDArray params = graph.params();
@@ -129,34 +130,13 @@ public final class Dl4jNetwork implements Network {
 
     @Override
     public void predict(float[] features, int count, int[] predictedOut) {
-        Dl4jInferencePlan compiled = plan();
-        if (compiled != null) {
-            for (int start = 0; start < count; start += compiled.rows()) {
-                int n = Math.min(compiled.rows(), count - start);
-                compiled.run(features, start, n, planProbabilities, 0);
-                for (int i = 0; i < n; i++) {
-                    predictedOut[start + i] = argMax(planProbabilities, i * numClasses, numClasses);
-                }
-            }
-            return;
-        }
-        int max = predictFeatures.length - 1;
-        for (int start = 0; start < count; start += max) {
-            int n = Math.min(max, count - start);
-            INDArray out = output(features, start, n);
+        int rows = rowsPerPass();
+        for (int start = 0; start < count; start += rows) {
+            int n = Math.min(rows, count - start);
+            pass(features, start, n, passProbabilities, 0);
             for (int i = 0; i < n; i++) {
-                int best = 0;
-                float bestP = out.getFloat(i, 0);
-                for (int c = 1; c < numClasses; c++) {
-                    float p = out.getFloat(i, c);
-                    if (p > bestP) {
-                        bestP = p;
-                        best = c;
-                    }
-                }
-                predictedOut[start + i] = best;
+                predictedOut[start + i] = argMax(passProbabilities, i * numClasses, numClasses);
             }
-            out.close();
         }
     }
 
@@ -173,30 +153,43 @@ public final class Dl4jNetwork implements Network {
 
     @Override
     public void predictProbabilities(float[] features, int count, float[] probabilitiesOut) {
-        Dl4jInferencePlan compiled = plan();
-        if (compiled != null) {
-            for (int start = 0; start < count; start += compiled.rows()) {
-                int n = Math.min(compiled.rows(), count - start);
-                compiled.run(features, start, n, probabilitiesOut, start * numClasses);
-            }
-            return;
-        }
-        int max = predictFeatures.length - 1;
-        for (int start = 0; start < count; start += max) {
-            int n = Math.min(max, count - start);
-            INDArray out = output(features, start, n);
-            for (int i = 0; i < n; i++) {
-                int at = (start + i) * numClasses;
-                for (int c = 0; c < numClasses; c++) {
-                    probabilitiesOut[at + c] = out.getFloat(i, c);
-                }
-            }
-            out.close();
+        int rows = rowsPerPass();
+        for (int start = 0; start < count; start += rows) {
+            int n = Math.min(rows, count - start);
+            pass(features, start, n, probabilitiesOut, start * numClasses);
         }
     }
 
-    /** @return the inference plan with weights from the current parameters, or null when this graph has none */
-    private Dl4jInferencePlan plan() {
+    /**
+     * The softmax output, in inference mode, of rows {@code [start, start + n)}, through the plan
+     * where there is one and the graph otherwise, written to {@code out} from {@code outStart}.
+     */
+    private void pass(float[] features, int start, int n, float[] out, int outStart) {
+        if (plan != null) {
+            plan.run(features, start, n, out, outStart);
+            return;
+        }
+        INDArray x = predictFeatures[n];
+        if (x == null) {
+            x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
+            predictFeatures[n] = x;
+        }
+        int row = shape.elementCount();
+        copyInto(x, features, start * row, n * row);
+        INDArray probabilities = graph.outputSingle(false, x);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < numClasses; c++) {
+                out[outStart + i * numClasses + c] = probabilities.getFloat(i, c);
+            }
+        }
+        probabilities.close();
+    }
+
+    /**
+     * @return the rows of one forward pass, after compiling the inference plan the first time and
+     *     recomputing its weights when the parameters changed since
+     */
+    private int rowsPerPass() {
         if (closed) {
             throw new ModelException("the " + describe() + " was closed");
         }
@@ -207,14 +200,12 @@ public final class Dl4jNetwork implements Network {
             plan = c.plan();
             noPlan = c.whyNot();
             planAt = changes;
-            if (plan != null) {
-                planProbabilities = new float[plan.rows() * numClasses];
-            }
+            passProbabilities = new float[(plan != null ? plan.rows() : predictFeatures.length - 1) * numClasses];
         } else if (plan != null && planAt != changes) {
             plan.refresh();
             planAt = changes;
         }
-        return plan;
+        return passProbabilities.length / numClasses;
     }
 
     /**
@@ -225,24 +216,11 @@ public final class Dl4jNetwork implements Network {
         return plan != null ? "inference plan" : "outputSingle: " + (planTried ? noPlan : "not compiled yet");
     }
 
-    /** The softmax output, in inference mode, of rows {@code [start, start + n)}, through a reused input array. */
-    private INDArray output(float[] features, int start, int n) {
-        INDArray x = predictFeatures[n];
-        if (x == null) {
-            x = Nd4j.create(DataType.FLOAT, n, shape.channels(), shape.height(), shape.width());
-            predictFeatures[n] = x;
-        }
-        FloatBuffer buf = x.data().asNioFloat();
-        buf.clear();
-        int row = shape.elementCount();
-        buf.put(features, start * row, n * row);
-        return graph.outputSingle(false, x);
-    }
-
-    private static void copyInto(INDArray target, float[] source, int length) {
+    /** Writes {@code length} values of {@code source} from {@code from} into the start of a C-ordered array. */
+    static void copyInto(INDArray target, float[] source, int from, int length) {
         FloatBuffer buf = target.data().asNioFloat();
         buf.clear();
-        buf.put(source, 0, length);
+        buf.put(source, from, length);
     }
 
     @Override
